@@ -1,0 +1,6 @@
+/** The app's entry point. Until the training sandbox lands, it is the checkpoint inspector. */
+import '../ui/inspector/pth-inspector.ts';
+import * as checkpoint from '../checkpoint/index.ts';
+
+// Exposed for the browser tests and for people poking at the library from the console.
+(globalThis as { pthlab?: unknown }).pthlab = { checkpoint };

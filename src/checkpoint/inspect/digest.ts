@@ -1,0 +1,97 @@
+/**
+ * The canonical digest of a checkpoint: what `pthlab inspect --json` prints and what
+ * test/torch/py/pthdigest.py prints for the same file from real PyTorch, so the two can be compared:
+ *   {"format": ..., "tensors": {PATH: {"dtype", "shape", "sha256"}}, "values": {PATH: LEAF}}
+ * sha256 is over the tensor's C-contiguous little-endian bytes. LEAF: None null, bool, int as an exact
+ * integer literal, float as Python's repr (non-finite as the strings "NaN", "Infinity", "-Infinity"),
+ * str, bytes as lowercase hex, complex as [re, im], dtype as "torch.float32", device as its name, empty
+ * containers as {} or [], sets as sorted arrays.
+ */
+import { CheckpointError } from '../errors.ts';
+import { type CheckpointFormat } from '../options.ts';
+import {
+  PyComplex,
+  PyDevice,
+  PyDict,
+  PyDType,
+  PyObject,
+  PySet,
+  PyTuple,
+  StoredTensor,
+  type PyValue,
+} from '../values.ts';
+import { flatten } from './flatten.ts';
+import { pythonFloatRepr } from './python-repr.ts';
+
+export interface TensorDigest {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly sha256: string;
+}
+
+export interface CheckpointDigest {
+  readonly format: CheckpointFormat;
+  readonly tensors: ReadonlyMap<string, TensorDigest>;
+  /** Each leaf already encoded as JSON text (ints stay exact). */
+  readonly values: ReadonlyMap<string, string>;
+}
+
+export async function digestCheckpoint(
+  format: CheckpointFormat,
+  value: PyValue,
+  metadata?: ReadonlyMap<string, string>,
+): Promise<CheckpointDigest> {
+  const leaves = flatten(value);
+  const tensors = new Map<string, TensorDigest>();
+  for (const [path, tensor] of leaves.tensors) tensors.set(path, await digestTensor(tensor));
+  const values = new Map(leaves.values.map(([path, leaf]) => [path, leafJson(leaf)] as const));
+  for (const [key, text] of metadata ?? []) values.set(`__metadata__.${key}`, JSON.stringify(text));
+  return { format, tensors, values };
+}
+
+export async function digestTensor(tensor: StoredTensor): Promise<TensorDigest> {
+  const bytes = tensor.contiguousBytes();
+  // WebCrypto wants a BufferSource it may read; a view of the file's buffer serves without a copy.
+  const hash = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return { dtype: tensor.dtype.name, shape: [...tensor.shape], sha256: hex(new Uint8Array(hash)) };
+}
+
+/** One line of JSON, keys in walk order. */
+export function digestJson(digest: CheckpointDigest): string {
+  const tensors = [...digest.tensors].map(
+    ([path, t]) =>
+      `${JSON.stringify(path)}: {"dtype": ${JSON.stringify(t.dtype)}, "shape": [${t.shape.join(', ')}], "sha256": "${t.sha256}"}`,
+  );
+  const values = [...digest.values].map(([path, text]) => `${JSON.stringify(path)}: ${text}`);
+  return `{"format": "${digest.format}", "tensors": {${tensors.join(', ')}}, "values": {${values.join(', ')}}}`;
+}
+
+export function leafJson(value: PyValue): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return floatJson(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Uint8Array) return JSON.stringify(hex(value));
+  if (value instanceof PyComplex) return `[${floatJson(value.real)}, ${floatJson(value.imag)}]`;
+  if (value instanceof PyDType) return JSON.stringify(`torch.${value.dtype.name}`);
+  if (value instanceof PyDevice) return JSON.stringify(value.name);
+  if (value instanceof PyDict) return '{}'; // only empty dicts are leaves
+  if (Array.isArray(value) || value instanceof PyTuple) return '[]';
+  if (value instanceof PySet) return `[${value.items.map(leafJson).sort().join(', ')}]`;
+  if (value instanceof PyObject) return JSON.stringify(`<${value.module}.${value.name} object>`);
+  if (value instanceof StoredTensor) throw new CheckpointError('unsupported-value', 'a tensor is not a leaf');
+  throw new CheckpointError('unsupported-value', 'unknown value kind');
+}
+
+function floatJson(x: number): string {
+  if (Number.isNaN(x)) return '"NaN"';
+  if (!Number.isFinite(x)) return x > 0 ? '"Infinity"' : '"-Infinity"';
+  return pythonFloatRepr(x);
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}

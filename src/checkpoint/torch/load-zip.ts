@@ -1,0 +1,112 @@
+/**
+ * Reads a torch zip checkpoint (torch >= 1.6): `<root>/data.pkl` through the allowlisted pickle VM, each
+ * storage from `<root>/data/<key>`, zero-copy when the record is stored and little-endian.
+ * FORMAT.md §1 and §3; torch/serialization.py `_load`; caffe2/serialize/inline_container.cc.
+ */
+import { CheckpointError, check } from '../errors.ts';
+import { type LoadOptions, defaultLoadOptions } from '../options.ts';
+import { readPickle } from '../pickle/read.ts';
+import { type PyValue } from '../values.ts';
+import { type ZipArchive, readZip } from '../zip/read.ts';
+import { parseStorageId, StorageTable } from './storage-records.ts';
+import { recoverStateDict } from './whole-model.ts';
+
+export interface TorchZipContents {
+  readonly value: PyValue;
+  /** The folder every entry lives in: `archive`, or the saved file's base name. */
+  readonly root: string;
+  /** Set when the file was a whole pickled `nn.Module`; `value` is then its recovered state_dict. */
+  readonly wholeModelClass?: string;
+}
+
+/** Archive format versions torch accepts (caffe2/serialize/versions.h kMin/kMaxSupportedFileFormatVersion). */
+const minVersion = 1;
+const maxVersion = 10;
+
+export function loadTorchZip(bytes: Uint8Array, options: LoadOptions = {}): TorchZipContents {
+  const opts = { ...defaultLoadOptions, ...options };
+  const zip = readZip(bytes, { maxEntries: opts.maxEntries, maxInflatedBytes: opts.maxInflatedBytes });
+  const root = archiveRoot(zip);
+  const entry = (name: string) => zip.get(`${root}/${name}`);
+
+  check(
+    entry('constants.pkl') === undefined,
+    'torchscript',
+    'this is a TorchScript archive, not a checkpoint',
+  );
+  checkVersion(entry('version')?.data() ?? entry('.data/version')?.data(), root);
+  const bigEndian = byteOrder(entry('byteorder')?.data(), root) === 'big';
+
+  const pickleEntry = entry('data.pkl');
+  if (pickleEntry === undefined)
+    throw new CheckpointError('missing-record', 'no data.pkl in the archive', root);
+  const pickleBytes = pickleEntry.data();
+  const label = `${root}/data.pkl`;
+
+  const read = (mode: 'weights-only' | 'inert-objects') => {
+    const storages = new StorageTable(
+      (key) => entry(`data/${key}`)?.data(),
+      (key) => `${root}/data/${key}`,
+      bigEndian,
+    );
+    return readPickle(pickleBytes, {
+      mode,
+      label,
+      limits: { maxDepth: opts.maxDepth, maxMemo: opts.maxMemo },
+      persistentLoad: (pid) => storages.load(parseStorageId(pid, 5, label)),
+    });
+  };
+
+  try {
+    return { value: read('weights-only'), root };
+  } catch (error) {
+    if (!(opts.allowWholeModel && error instanceof CheckpointError && error.code === 'unsupported-global')) {
+      throw error;
+    }
+    const recovered = recoverStateDict(read('inert-objects'));
+    if (recovered === undefined) throw error; // not a module after all: the allowlist's verdict stands
+    return { value: recovered.stateDict, root, wholeModelClass: recovered.className };
+  }
+}
+
+/** Every entry must sit in one folder, named by the first central-directory entry ([ic] `init()`). */
+function archiveRoot(zip: ZipArchive): string {
+  const first = zip.entries[0];
+  if (first === undefined) throw new CheckpointError('missing-record', 'the archive has no entries');
+  const slash = first.name.indexOf('/');
+  check(slash > 0, 'bad-entry-name', 'file in archive is not in a subdirectory', first.name);
+  const root = first.name.slice(0, slash);
+  for (const e of zip.entries) {
+    check(
+      e.name.startsWith(`${root}/`),
+      'bad-entry-name',
+      `entry is outside the archive root ${root}/`,
+      e.name,
+    );
+  }
+  return root;
+}
+
+function checkVersion(record: Uint8Array | undefined, root: string): void {
+  if (record === undefined) throw new CheckpointError('missing-record', 'no version record', root);
+  const text = new TextDecoder().decode(record).trim();
+  const version = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  check(
+    version >= minVersion && version <= maxVersion,
+    'unsupported-version',
+    `archive format version ${JSON.stringify(text)} is outside ${minVersion}..${maxVersion}`,
+    `${root}/version`,
+  );
+}
+
+function byteOrder(record: Uint8Array | undefined, root: string): 'little' | 'big' {
+  if (record === undefined) return 'little'; // files from before torch 2.1 have no record: little-endian
+  const text = new TextDecoder().decode(record);
+  check(
+    text === 'little' || text === 'big',
+    'zip-malformed',
+    `byteorder is ${JSON.stringify(text.slice(0, 20))}`,
+    `${root}/byteorder`,
+  );
+  return text;
+}

@@ -1,0 +1,38 @@
+/** File helpers for the CLI: whole-file reads and crash-safe writes. */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+
+export function readBytes(path: string): Uint8Array {
+  const buffer = readFileSync(path);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/**
+ * Writes to a temporary file beside `path`, flushes it to disk, then renames it over `path`: an interrupted
+ * save leaves the previous file whole, never a torn one.
+ */
+export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      for (let done = 0; done < bytes.byteLength;) done += writeSync(fd, bytes, done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** torch's archive root for a path: the base name without its last extension (`model.pth.tar` -> `model.pth`). */
+export function archiveRootFor(path: string): string {
+  const name = basename(path);
+  const stem = name.slice(0, name.length - extname(name).length);
+  // torch uses `archive` for names it cannot encode as ASCII ([2.6] `_open_zipfile_writer_file`).
+  return stem !== '' && /^[\x20-\x7e]+$/.test(stem) && !stem.includes('/') ? stem : 'archive';
+}

@@ -1,0 +1,60 @@
+/** The `pthlab` command: inspect and convert checkpoints (train and fuse join as the engine lands). */
+import { parseArgs } from 'node:util';
+import { CheckpointError } from '../checkpoint/index.ts';
+import { convertCommand, UsageError } from './convert.ts';
+import { inspectCommand } from './inspect.ts';
+
+const usage = `usage:
+  pthlab inspect FILE [--json]     what a .pth/.pt/.bin/.safetensors file holds
+  pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'inspect') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('inspect takes one FILE');
+    process.stdout.write(
+      `${await inspectCommand(positionals[0] as string, { json: values.json === true })}\n`,
+    );
+    return 0;
+  }
+  if (command === 'convert') {
+    const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+    if (positionals.length !== 2) throw new UsageError('convert takes IN and OUT');
+    convertCommand(positionals[0] as string, positionals[1] as string, (line) =>
+      process.stderr.write(`pthlab: warning: ${line}\n`),
+    );
+    return 0;
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    process.stderr.write(`pthlab: ${error.message}\n${usage}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof CheckpointError) {
+    process.stderr.write(`pthlab: error: ${error.message} [${error.code}]\n`);
+    process.exitCode = 1;
+  } else if (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('E')
+  ) {
+    process.stderr.write(`pthlab: error: ${error.message}\n`); // file system errors: ENOENT, EACCES, ...
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}
