@@ -9,7 +9,8 @@
  * | float                    | number                                 |
  * | bytes / bytearray        | Uint8Array                             |
  * | list                     | PyValue[]                              |
- * | tuple, torch.Size        | PyTuple                                |
+ * | tuple                    | PyTuple                                |
+ * | torch.Size               | PySize (a PyTuple)                     |
  * | dict, OrderedDict        | PyDict (a Map, insertion-ordered)      |
  * | set                      | PySet                                  |
  * | complex                  | PyComplex                              |
@@ -46,6 +47,9 @@ export type PyValue =
 export class PyTuple {
   constructor(readonly items: readonly PyValue[]) {}
 }
+
+/** `torch.Size`: a tuple of ints that a checkpoint names as such (and a leaf, not a container, in digests). */
+export class PySize extends PyTuple {}
 
 export type DictKind = 'dict' | 'OrderedDict' | 'Counter';
 
@@ -127,6 +131,11 @@ export class StoredTensor {
     readonly requiresGrad = false,
     /** Saved as `nn.Parameter` (`_rebuild_parameter`) rather than a plain tensor. */
     readonly isParameter = false,
+    /**
+     * A Parameter's Python attributes (`_rebuild_parameter_with_state`'s `state`: a dict, or a tuple of
+     * the dict and slots), kept so that a file read and written again still holds them.
+     */
+    readonly pythonState: PyValue | undefined = undefined,
   ) {
     validateView(storage, shape, stride, offset);
   }

@@ -16,6 +16,7 @@ import {
   PyDType,
   PyObject,
   PySet,
+  PySize,
   PyTuple,
   StoredTensor,
   type PyValue,
@@ -56,14 +57,30 @@ export async function digestTensor(tensor: StoredTensor): Promise<TensorDigest> 
   return { dtype: tensor.dtype.name, shape: [...tensor.shape], sha256: hex(new Uint8Array(hash)) };
 }
 
-/** One line of JSON, keys in walk order. */
+/**
+ * One line of compact JSON, keys in walk order (safetensors: sorted by code point, since its writers order
+ * names arbitrarily), byte for byte what test/torch/py/pthdigest.py prints.
+ */
 export function digestJson(digest: CheckpointDigest): string {
-  const tensors = [...digest.tensors].map(
+  const sorted = <T>(entries: [string, T][]) =>
+    digest.format === 'safetensors' ? entries.sort(([a], [b]) => compareCodePoints(a, b)) : entries;
+  const tensors = sorted([...digest.tensors]).map(
     ([path, t]) =>
-      `${JSON.stringify(path)}: {"dtype": ${JSON.stringify(t.dtype)}, "shape": [${t.shape.join(', ')}], "sha256": "${t.sha256}"}`,
+      `${JSON.stringify(path)}:{"dtype":${JSON.stringify(t.dtype)},"shape":[${t.shape.join(',')}],"sha256":"${t.sha256}"}`,
   );
-  const values = [...digest.values].map(([path, text]) => `${JSON.stringify(path)}: ${text}`);
-  return `{"format": "${digest.format}", "tensors": {${tensors.join(', ')}}, "values": {${values.join(', ')}}}`;
+  const values = sorted([...digest.values]).map(([path, text]) => `${JSON.stringify(path)}:${text}`);
+  return `{"format":"${digest.format}","tensors":{${tensors.join(',')}},"values":{${values.join(',')}}}`;
+}
+
+/** Python's str order: by code point, not by UTF-16 unit as `<` compares. */
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i] as string).codePointAt(0)! - (y[i] as string).codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 export function leafJson(value: PyValue): string {
@@ -73,12 +90,13 @@ export function leafJson(value: PyValue): string {
   if (typeof value === 'number') return floatJson(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof Uint8Array) return JSON.stringify(hex(value));
-  if (value instanceof PyComplex) return `[${floatJson(value.real)}, ${floatJson(value.imag)}]`;
+  if (value instanceof PyComplex) return `[${floatJson(value.real)},${floatJson(value.imag)}]`;
   if (value instanceof PyDType) return JSON.stringify(`torch.${value.dtype.name}`);
   if (value instanceof PyDevice) return JSON.stringify(value.name);
   if (value instanceof PyDict) return '{}'; // only empty dicts are leaves
-  if (Array.isArray(value) || value instanceof PyTuple) return '[]';
-  if (value instanceof PySet) return `[${value.items.map(leafJson).sort().join(', ')}]`;
+  if (value instanceof PySize) return `[${value.items.map(leafJson).join(',')}]`;
+  if (Array.isArray(value) || value instanceof PyTuple) return '[]'; // only empty ones are leaves
+  if (value instanceof PySet) return `[${value.items.map(leafJson).sort().join(',')}]`;
   if (value instanceof PyObject) return JSON.stringify(`<${value.module}.${value.name} object>`);
   if (value instanceof StoredTensor) throw new CheckpointError('unsupported-value', 'a tensor is not a leaf');
   throw new CheckpointError('unsupported-value', 'unknown value kind');

@@ -4,7 +4,7 @@
  * attributes (`_metadata`) are not items and are not walked, as iterating the dict in Python skips them.
  */
 import { CheckpointError } from '../errors.ts';
-import { PyDict, PyTuple, StoredTensor, type PyKey, type PyValue } from '../values.ts';
+import { PyDict, PySize, PyTuple, StoredTensor, type PyKey, type PyValue } from '../values.ts';
 import { pythonFloatRepr } from './python-repr.ts';
 
 export interface Leaves {
@@ -28,7 +28,11 @@ function walk(value: PyValue, path: string, leaves: Leaves, depth: number): void
     leaves.tensors.push([path, value]);
   } else if (value instanceof PyDict && value.size > 0) {
     for (const [key, item] of value) walk(item, join(keyText(key)), leaves, depth + 1);
-  } else if ((Array.isArray(value) || value instanceof PyTuple) && itemsOf(value).length > 0) {
+  } else if (
+    (Array.isArray(value) || value instanceof PyTuple) &&
+    !(value instanceof PySize) &&
+    itemsOf(value).length > 0
+  ) {
     itemsOf(value).forEach((item, index) => walk(item, join(String(index)), leaves, depth + 1));
   } else {
     leaves.values.push([path, value]);

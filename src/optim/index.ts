@@ -1,0 +1,5 @@
+/** Layer 5: torch.optim's SGD, Adam and AdamW, with torch's update rules and state_dict layout. */
+export { Adam, AdamW, type AdamOptions, type AdamState } from './adam.ts';
+export { Optimizer, type ParamGroup, type ParamGroupInit } from './optimizer.ts';
+export { OptimizerStateError } from './py.ts';
+export { SGD, type SgdOptions, type SgdState } from './sgd.ts';

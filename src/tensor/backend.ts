@@ -1,0 +1,193 @@
+/**
+ * What a device must implement: a small set of kernels on opaque buffers. The op table (ops.ts) and
+ * autograd call only these, so the CPU backend (cpu-backend.ts) and a WebGPU backend are interchangeable.
+ *
+ * Rules every backend keeps, so that a GPU backend can record a whole training step into ONE command
+ * buffer with no readback inside it:
+ * - Every kernel returns at once with a fresh buffer (or writes in place where it says so); nothing here
+ *   returns a host value except `read`/`readSync`. Scalars that depend on data (a loss's divisor, a mean)
+ *   stay on the device as buffers.
+ * - All buffers are contiguous in C order; shapes travel beside them as plain arrays.
+ * - float32 buffers hold float32; 'int64' buffers hold class ids / indices as int32 (see DType).
+ * - Host-side scalars (learning rate, bias corrections, dropout seeds) are plain arguments.
+ */
+import type { BinaryOp } from '../kernels/binary.ts';
+
+/**
+ * 'int64' is torch's dtype for class targets and indices (`torch.long`). Its buffers hold int32 values
+ * (CPU: Int32Array; WGSL has no 64-bit integers): ids must lie in [-2^31, 2^31). Checkpoints still read
+ * and write it as int64 (nn/state-dict.ts converts).
+ */
+export type DType = 'float32' | 'int64';
+
+export type Shape = readonly number[];
+
+/** An opaque handle to device memory. Only the backend that made it may look inside. */
+export interface DeviceBuffer {
+  readonly __deviceBuffer: unique symbol;
+}
+
+export type HostArray = Float32Array | Int32Array;
+
+/** Elementwise unary kernels (forward). */
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'relu' | 'tanh' | 'sigmoid' | 'erf';
+/** Unary ops whose backward is one fused kernel dx = dy * f'(saved); saved is x (relu, erf) or y (the others). */
+export type UnaryGradOp = 'relu' | 'tanh' | 'sigmoid' | 'sqrt' | 'erf';
+export type { BinaryOp };
+export type ReduceOp = 'sum' | 'max';
+
+export interface MatmulGeometry {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  /** A stored (k, m) rather than (m, k). */
+  transA: boolean;
+  /** B stored (n, k) rather than (k, n). */
+  transB: boolean;
+  /** A and B may each hold one matrix shared by every batch. */
+  aBatched: boolean;
+  bBatched: boolean;
+}
+
+/** NCHW conv2d, groups = 1. */
+export interface Conv2dGeometry {
+  n: number;
+  cIn: number;
+  h: number;
+  w: number;
+  cOut: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilH: number;
+  dilW: number;
+}
+
+/** NCHW pooling; ceil_mode = False. */
+export interface Pool2dGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilH: number;
+  dilW: number;
+}
+
+/** torch.optim.SGD's single-tensor update (sgd.py `_single_tensor_sgd`), in place. */
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  /** The momentum buffer is new: it becomes a clone of the (decayed) gradient. */
+  firstStep: boolean;
+}
+
+/** torch.optim.Adam / AdamW single-tensor update (adam.py, adamw.py), in place. */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: param *= 1 - lr * weight_decay before the moments; Adam: grad += weight_decay * param. */
+  decoupled: boolean;
+  maximize: boolean;
+  /** lr / (1 - beta1^step), computed on the host in float64 as torch does. */
+  stepSize: number;
+  /** sqrt(1 - beta2^step), likewise. */
+  biasCorrection2Sqrt: number;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  // Memory.
+  upload(data: HostArray): DeviceBuffer;
+  full(numel: number, value: number, dtype: DType): DeviceBuffer;
+  /** Overwrites `dst` in place from host data of the same length (load_state_dict keeps buffer identity). */
+  write(dst: DeviceBuffer, data: HostArray): void;
+  /** Overwrites `dst` in place with `src` (same length and dtype). */
+  assign(dst: DeviceBuffer, src: DeviceBuffer): void;
+  /** Ends the step's recording (GPU: submit) and resolves with a host copy. */
+  read(buf: DeviceBuffer, dtype: DType): Promise<HostArray>;
+  /** Synchronous read, where the device allows it (the CPU backend does; WebGPU does not). */
+  readSync?(buf: DeviceBuffer, dtype: DType): HostArray;
+  /** Drops the buffer early (GPU pools reuse it); optional, garbage collection suffices on the CPU. */
+  free?(buf: DeviceBuffer): void;
+
+  // Elementwise.
+  unary(op: UnaryOp, x: DeviceBuffer, numel: number): DeviceBuffer;
+  unaryGrad(op: UnaryGradOp, saved: DeviceBuffer, dy: DeviceBuffer, numel: number): DeviceBuffer;
+  /** numpy broadcasting; comparisons yield 1 or 0 as float32. */
+  binary(op: BinaryOp, a: DeviceBuffer, aShape: Shape, b: DeviceBuffer, bShape: Shape): DeviceBuffer;
+
+  // Reductions and movement.
+  /** Reduces `axes` (sorted, non-empty) of x; the result has keepdim shape (those axes of size 1). */
+  reduce(op: ReduceOp, x: DeviceBuffer, shape: Shape, axes: readonly number[]): DeviceBuffer;
+  /** Broadcasts x to `outShape` (numpy rules), materialised. */
+  expand(x: DeviceBuffer, shape: Shape, outShape: Shape): DeviceBuffer;
+  /** Output dim i is input dim perm[i]; materialised. */
+  permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer;
+
+  // Linear algebra and convolutions.
+  /** (batch, m, n) = op(A) @ op(B). */
+  matmul(a: DeviceBuffer, b: DeviceBuffer, g: MatmulGeometry): DeviceBuffer;
+  conv2d(x: DeviceBuffer, weight: DeviceBuffer, g: Conv2dGeometry): DeviceBuffer;
+  conv2dBackwardInput(dy: DeviceBuffer, weight: DeviceBuffer, g: Conv2dGeometry): DeviceBuffer;
+  conv2dBackwardWeight(x: DeviceBuffer, dy: DeviceBuffer, g: Conv2dGeometry): DeviceBuffer;
+  /** y and the argmax of each window as a flat offset in its (h, w) plane ('int64' buffer). */
+  maxPool2d(x: DeviceBuffer, g: Pool2dGeometry): { y: DeviceBuffer; indices: DeviceBuffer };
+  maxPool2dBackward(dy: DeviceBuffer, indices: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer;
+  /** count_include_pad = True (torch's default). */
+  avgPool2d(x: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer;
+  avgPool2dBackward(dy: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer;
+
+  // Indexing and randomness.
+  /** Rows of weight (rows, dim) picked by `indices` ('int64', count entries): (count, dim). */
+  embedding(weight: DeviceBuffer, indices: DeviceBuffer, count: number, dim: number): DeviceBuffer;
+  /** Scatter-add of dy (count, dim) into a zero (rows, dim); indices equal to paddingIdx add nothing. */
+  embeddingBackward(
+    dy: DeviceBuffer,
+    indices: DeviceBuffer,
+    count: number,
+    rows: number,
+    dim: number,
+    paddingIdx: number | null,
+  ): DeviceBuffer;
+  /** (count, classes) float32 of 0/1; a target equal to ignoreIndex gives a zero row. Out-of-range throws
+   * on the CPU; a GPU backend gives a zero row (it cannot throw inside a step). */
+  oneHot(targets: DeviceBuffer, count: number, classes: number, ignoreIndex: number): DeviceBuffer;
+  /** Dropout mask: 0 with probability p, else 1/(1-p); element i draws from counter (seed, offset + i). */
+  dropoutMask(numel: number, p: number, seed: number, offset: number): DeviceBuffer;
+
+  // Optimizer updates, in place on param and state.
+  sgdStep(
+    param: DeviceBuffer,
+    grad: DeviceBuffer,
+    momentumBuffer: DeviceBuffer | null,
+    numel: number,
+    h: SgdHyper,
+  ): void;
+  adamStep(
+    param: DeviceBuffer,
+    grad: DeviceBuffer,
+    expAvg: DeviceBuffer,
+    expAvgSq: DeviceBuffer,
+    maxExpAvgSq: DeviceBuffer | null,
+    numel: number,
+    h: AdamHyper,
+  ): void;
+}
