@@ -1,8 +1,10 @@
 /**
- * Checkpoint save and load speed, pthlab beside real torch in the same run (issue: foundation §5).
- * A 100 MiB state_dict (25 x 1024x1024 float32) is saved to a file and loaded back, 5 times each; medians
- * are compared as MB/s and as a ratio. Load memory is measured in a fresh child process: peak RSS growth
- * over the file's size (tensors are views over the file's bytes, so it should stay near 1.0x).
+ * Checkpoint save and load speed, pthlab beside real torch 2.6 in the same run (foundation issue §5).
+ * A 100 MiB state_dict (25 x 1024x1024 float32), 5 repeats, medians, as MB/s and pthlab/torch ratios:
+ * - save: to a file (pthlab: temp file + rename, as the CLI saves; torch: `torch.save(path)`), and the same
+ *   with fsync before returning;
+ * - load: from a file (read + parse), and from bytes already in memory (`torch.load(BytesIO)`);
+ * - memory: peak RSS growth of a fresh process loading the file, over the file's size.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,7 +16,7 @@ import {
   StoredTensor,
   dtypeInfo,
   loadCheckpoint,
-  saveTorchZip,
+  saveTorchZipParts,
 } from '../src/checkpoint/index.ts';
 import { writeBytesAtomic } from '../src/cli/files.ts';
 import { runTorchBench } from './torch.ts';
@@ -26,88 +28,92 @@ export interface IoRow {
   readonly torch: number;
 }
 
+export interface IoReport {
+  readonly torchVersion: string;
+  readonly rows: IoRow[];
+  /** Peak RSS growth while loading, divided by the file's size. */
+  readonly loadPeakOverFile: number;
+}
+
 const tensors = 25;
 const repeats = 5;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function seconds(run: () => void): number {
+  const start = performance.now();
+  run();
+  return (performance.now() - start) / 1000;
 }
 
 function stateDict(): PyDict {
   const sd = new PyDict('OrderedDict');
   for (let i = 0; i < tensors; i++) {
     const data = new Float32Array(1024 * 1024);
-    for (let j = 0; j < data.length; j += 97) data[j] = Math.random();
-    sd.set(
-      `layer${i}.weight`,
-      new StoredTensor(new Storage(dtypeInfo('float32'), new Uint8Array(data.buffer)), [1024, 1024]),
-    );
+    for (let j = 0; j < data.length; j++) data[j] = Math.random();
+    const storage = new Storage(dtypeInfo('float32'), new Uint8Array(data.buffer));
+    sd.set(`layer${i}.weight`, new StoredTensor(storage, [1024, 1024]));
   }
   return sd;
 }
 
-export async function checkpointIoRows(): Promise<{
-  rows: IoRow[];
-  loadPeakOverFile: number;
-  torchVersion: string;
-}> {
+function readBytes(path: string): Uint8Array {
+  const buffer = readFileSync(path);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+export async function checkpointIoReport(): Promise<IoReport> {
   const dir = mkdtempSync(join(tmpdir(), 'pthlab-bench-'));
   const path = join(dir, 'pthlab-bench.pth');
   const sd = stateDict();
-  const save: number[] = [];
-  const load: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    let start = performance.now();
-    writeBytesAtomic(path, saveTorchZip(sd, { root: 'pthlab-bench' }));
-    save.push((performance.now() - start) / 1000);
-    start = performance.now();
-    const bytes = readFileSync(path);
-    const loaded = loadCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    load.push((performance.now() - start) / 1000);
-    if (!(loaded.value instanceof PyDict) || loaded.value.size !== tensors)
-      throw new Error('bench load lost tensors');
-  }
-  const fileBytes = statSync(path).size;
-  const loadPeakOverFile = measureLoadPeak(path) / fileBytes;
-  rmSync(dir, { recursive: true, force: true });
-
-  const torch = await runTorchBench(tensors, repeats);
-  const mb = fileBytes / 1e6;
-  const torchMb = torch.bytes / 1e6;
-  return {
-    torchVersion: torch.torch,
-    loadPeakOverFile,
-    rows: [
-      {
-        name: `save ${tensors} x 4 MiB`,
-        unit: 'MB/s',
-        pthlab: mb / median(save),
-        torch: torchMb / median(torch.save_s),
-      },
-      {
-        name: `load ${tensors} x 4 MiB`,
-        unit: 'MB/s',
-        pthlab: mb / median(load),
-        torch: torchMb / median(torch.load_s),
-      },
-    ],
+  const times = {
+    save: [] as number[],
+    saveFsync: [] as number[],
+    load: [] as number[],
+    loadMemory: [] as number[],
   };
-}
+  try {
+    for (let r = 0; r < repeats; r++) {
+      times.save.push(seconds(() => writeBytesAtomic(path, saveTorchZipParts(sd), { durable: false })));
+      times.saveFsync.push(seconds(() => writeBytesAtomic(path, saveTorchZipParts(sd))));
+      times.load.push(seconds(() => loadCheckpoint(readBytes(path))));
+      const bytes = readBytes(path);
+      times.loadMemory.push(seconds(() => loadCheckpoint(bytes)));
+    }
+    const fileBytes = statSync(path).size;
+    // A clean environment (tsx's loader options from this process would add their own allocations), three
+    // fresh processes, the median.
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    const growth = [0, 1, 2].map(() => {
+      const args = ['--import', 'tsx', 'bench/load-peak.ts', path];
+      return (
+        JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env })) as { growth: number }
+      ).growth;
+    });
+    const loadPeakOverFile = median(growth) / fileBytes;
 
-/** Peak RSS growth of a fresh process that reads the file and loads it, in bytes. */
-function measureLoadPeak(path: string): number {
-  const script = `
-    import { readFileSync } from 'node:fs';
-    import { loadCheckpoint } from './src/checkpoint/index.ts';
-    const before = process.memoryUsage().rss;
-    const bytes = readFileSync(${JSON.stringify(path)});
-    const loaded = loadCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    const peak = process.resourceUsage().maxRSS * 1024;
-    console.log(JSON.stringify({ growth: peak - before, kept: loaded.value !== null }));
-  `;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-  });
-  return (JSON.parse(out) as { growth: number }).growth;
+    const torch = await runTorchBench(tensors, repeats);
+    const rate = (bytes: number, s: readonly number[]) => bytes / 1e6 / median(s);
+    const row = (name: string, ours: number[], theirs: number[]): IoRow => ({
+      name,
+      unit: 'MB/s',
+      pthlab: rate(fileBytes, ours),
+      torch: rate(torch.bytes, theirs),
+    });
+    return {
+      torchVersion: torch.torch,
+      loadPeakOverFile,
+      rows: [
+        row('save to file', times.save, torch.save_s),
+        row('save to file + fsync', times.saveFsync, torch.save_fsync_s),
+        row('load from file', times.load, torch.load_s),
+        row('load from memory', times.loadMemory, torch.load_memory_s),
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -14,7 +14,7 @@ export * from './values.ts';
 export * from './errors.ts';
 export * from './dtype.ts';
 export type { CheckpointFormat, LoadOptions } from './options.ts';
-export { saveTorchZip, type SaveOptions } from './torch/save-zip.ts';
+export { saveTorchZip, saveTorchZipParts, type SaveOptions } from './torch/save-zip.ts';
 export { writeSafetensors } from './safetensors/write.ts';
 export { readSafetensors } from './safetensors/read.ts';
 

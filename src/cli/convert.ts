@@ -4,7 +4,7 @@
  * tensors, so nested keys are flattened with `.` and the other values dropped with a warning naming them.
  */
 import { extname } from 'node:path';
-import { loadCheckpoint, PyDict, saveTorchZip, writeSafetensors } from '../checkpoint/index.ts';
+import { loadCheckpoint, PyDict, saveTorchZipParts, writeSafetensors } from '../checkpoint/index.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
 import { archiveRootFor, readBytes, writeBytesAtomic } from './files.ts';
 
@@ -33,7 +33,7 @@ export function convertCommand(input: string, output: string, warn: (line: strin
     if (loaded.metadata !== undefined && loaded.metadata.size > 0) {
       warn(`safetensors __metadata__ is not kept in a torch file: ${[...loaded.metadata.keys()].join(', ')}`);
     }
-    writeBytesAtomic(output, saveTorchZip(value, { root: archiveRootFor(output) }));
+    writeBytesAtomic(output, saveTorchZipParts(value, { root: archiveRootFor(output) }));
   } else {
     throw new UsageError(
       `cannot tell the output format from ${JSON.stringify(extension)}: use .pth, .pt, .bin or .safetensors`,

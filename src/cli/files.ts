@@ -1,6 +1,6 @@
 /** File helpers for the CLI: whole-file reads and crash-safe writes. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 
 export function readBytes(path: string): Uint8Array {
@@ -9,16 +9,20 @@ export function readBytes(path: string): Uint8Array {
 }
 
 /**
- * Writes to a temporary file beside `path`, flushes it to disk, then renames it over `path`: an interrupted
- * save leaves the previous file whole, never a torn one.
+ * Writes to a temporary file beside `path`, flushes it to disk (unless `durable` is false), then renames it
+ * over `path`: an interrupted save leaves the previous file whole, never a torn one.
  */
-export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
+export function writeBytesAtomic(
+  path: string,
+  bytes: Uint8Array | readonly Uint8Array[],
+  { durable = true }: { durable?: boolean } = {},
+): void {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const fd = openSync(temp, 'w');
     try {
-      for (let done = 0; done < bytes.byteLength;) done += writeSync(fd, bytes, done);
-      fsyncSync(fd);
+      writeAll(fd, bytes instanceof Uint8Array ? [bytes] : bytes);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -35,4 +39,19 @@ export function archiveRootFor(path: string): string {
   const stem = name.slice(0, name.length - extname(name).length);
   // torch uses `archive` for names it cannot encode as ASCII ([2.6] `_open_zipfile_writer_file`).
   return stem !== '' && /^[\x20-\x7e]+$/.test(stem) && !stem.includes('/') ? stem : 'archive';
+}
+
+/** `writev` the pieces in order, resuming after short writes. */
+function writeAll(fd: number, pieces: readonly Uint8Array[]): void {
+  let queue = pieces.filter((p) => p.byteLength > 0);
+  while (queue.length > 0) {
+    let written = writevSync(fd, queue.slice(0, 1024)); // IOV_MAX
+    let consumed = 0;
+    while (consumed < queue.length && written >= (queue[consumed] as Uint8Array).byteLength) {
+      written -= (queue[consumed] as Uint8Array).byteLength;
+      consumed++;
+    }
+    queue = queue.slice(consumed);
+    if (written > 0 && queue.length > 0) queue[0] = (queue[0] as Uint8Array).subarray(written);
+  }
 }

@@ -28,7 +28,8 @@ export async function startBrowser(): Promise<BrowserSession> {
   });
   await server.listen();
   const address = server.httpServer?.address();
-  if (address === null || address === undefined || typeof address === 'string') throw new Error('vite did not listen');
+  if (address === null || address === undefined || typeof address === 'string')
+    throw new Error('vite did not listen');
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const profile = mkdtempSync(join(tmpdir(), 'pthlab-chromium-'));
   const browser = await puppeteer.launch({

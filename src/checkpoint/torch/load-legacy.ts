@@ -63,6 +63,7 @@ export function loadLegacy(bytes: Uint8Array, options: LoadOptions = {}): Legacy
     protocol.value === protocolVersion,
     'legacy-malformed',
     `protocol ${String(protocol.value)} is not 1001`,
+    `${label}@${magic.end}`,
   );
   const sysInfo = header(protocol.end); // informational only: torch 2.6 ignores it too
   const objectStart = sysInfo.end;
@@ -84,6 +85,7 @@ export function loadLegacy(bytes: Uint8Array, options: LoadOptions = {}): Legacy
       known === undefined || known.dtype === parts.dtype,
       'bad-tensor',
       `storage ${parts.key} has two types`,
+      label,
     );
     declared.set(parts.key, parts);
     return new Storage(parts.dtype, placeholder.subarray(0, parts.nbytes), parts.location);

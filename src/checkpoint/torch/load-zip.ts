@@ -33,6 +33,7 @@ export function loadTorchZip(bytes: Uint8Array, options: LoadOptions = {}): Torc
     entry('constants.pkl') === undefined,
     'torchscript',
     'this is a TorchScript archive, not a checkpoint',
+    `${root}/constants.pkl`,
   );
   checkVersion(entry('version')?.data() ?? entry('.data/version')?.data(), root);
   const bigEndian = byteOrder(entry('byteorder')?.data(), root) === 'big';

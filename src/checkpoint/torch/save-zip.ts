@@ -6,7 +6,7 @@
 import { writePickle } from '../pickle/write.ts';
 import { type PyValue } from '../values.ts';
 import { crc32 } from '../zip/crc32.ts';
-import { writeZip } from '../zip/write.ts';
+import { type ZipWriteEntry, writeZip, writeZipParts } from '../zip/write.ts';
 
 export interface SaveOptions {
   /**
@@ -19,7 +19,20 @@ export interface SaveOptions {
 /** File format version torch 2.x writes (caffe2/serialize/versions.h kMinProducedFileFormatVersion). */
 const producedVersion = '3\n';
 
+/** The checkpoint as one buffer. */
 export function saveTorchZip(value: PyValue, options: SaveOptions = {}): Uint8Array {
+  return writeZip(torchZipEntries(value, options));
+}
+
+/**
+ * The same bytes as `saveTorchZip`, as pieces to write one after another (`writev`, `new Blob(parts)`):
+ * tensor data is not copied at all.
+ */
+export function saveTorchZipParts(value: PyValue, options: SaveOptions = {}): Uint8Array[] {
+  return writeZipParts(torchZipEntries(value, options));
+}
+
+function torchZipEntries(value: PyValue, options: SaveOptions): ZipWriteEntry[] {
   const root = options.root ?? 'archive';
   const { bytes: pickle, storages } = writePickle(value);
   const ascii = (text: string) => new TextEncoder().encode(text);
@@ -32,7 +45,7 @@ export function saveTorchZip(value: PyValue, options: SaveOptions = {}): Uint8Ar
     { name: `${root}/version`, data: ascii(producedVersion) },
   ];
   entries.push({ name: `${root}/.data/serialization_id`, data: ascii(serializationId(pickle)) });
-  return writeZip(entries);
+  return entries;
 }
 
 /**

@@ -1,0 +1,35 @@
+/** Every shader's params schemas, by shader file: what test/gpu/params.test.ts checks each .wgsl against. */
+import type { ParamsSchema, FieldType } from '../params.ts';
+import { BatchNormParams } from './batch-norm.ts';
+import { BinaryParams } from './binary.ts';
+import { Conv2dParams } from './conv2d.ts';
+import { CrossEntropyParams } from './cross-entropy.ts';
+import { DropoutParams } from './dropout.ts';
+import { EmbeddingParams } from './embedding.ts';
+import { LayerNormParams } from './layer-norm.ts';
+import { MatmulParams } from './matmul.ts';
+import { AdamParams, SgdParams } from './optimizer.ts';
+import { PackParams } from './pack.ts';
+import { Pool2dParams } from './pool2d.ts';
+import { ReduceParams } from './reduce.ts';
+import { ResizeParams } from './resize.ts';
+import { SoftmaxParams } from './softmax.ts';
+import { UnaryParams } from './unary.ts';
+
+export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
+  batch_norm: [BatchNormParams],
+  binary: [BinaryParams],
+  conv2d: [Conv2dParams],
+  cross_entropy: [CrossEntropyParams],
+  dropout: [DropoutParams],
+  embedding: [EmbeddingParams],
+  layer_norm: [LayerNormParams],
+  matmul: [MatmulParams],
+  optimizer: [SgdParams, AdamParams],
+  pack: [PackParams],
+  pool2d: [Pool2dParams],
+  reduce: [ReduceParams],
+  resize: [ResizeParams],
+  softmax: [SoftmaxParams],
+  unary: [UnaryParams],
+};

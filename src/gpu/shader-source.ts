@@ -1,0 +1,55 @@
+/// <reference types="vite/client" />
+/**
+ * WGSL sources from shaders/<name>.wgsl, in all three places the library runs:
+ *  - Vite and Vitest: import.meta.glob inlines the files as strings at build time;
+ *  - plain Node (tsx, the CLI): import.meta.glob does not exist there, so the file is read with node:fs,
+ *    imported dynamically under a variable name so browser bundles never see it.
+ */
+
+interface NodeFs {
+  readFile(url: URL, encoding: 'utf8'): Promise<string>;
+}
+
+let bundled: Record<string, string> | null | undefined;
+
+function bundledSources(): Record<string, string> | null {
+  if (bundled !== undefined) return bundled;
+  try {
+    const files = import.meta.glob('../../shaders/*.wgsl', { query: '?raw', import: 'default', eager: true });
+    bundled = {};
+    for (const [path, text] of Object.entries(files)) bundled[shaderName(path)] = text as string;
+  } catch {
+    bundled = null; // not under Vite: import.meta.glob is undefined
+  }
+  return bundled;
+}
+
+function shaderName(path: string): string {
+  return path.replace(/^.*\//, '').replace(/\.wgsl$/, '');
+}
+
+const cache = new Map<string, string>();
+
+/** The text of shaders/<name>.wgsl; throws naming the file when it does not exist. */
+export async function loadShader(name: string): Promise<string> {
+  const hit = cache.get(name);
+  if (hit !== undefined) return hit;
+  const fromBundle = bundledSources();
+  let text: string | undefined;
+  if (fromBundle) {
+    text = fromBundle[name];
+  } else {
+    const fsName = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ fsName)) as NodeFs;
+    const url = new URL(`../../shaders/${name}.wgsl`, import.meta.url);
+    text = await fs.readFile(url, 'utf8').catch(() => undefined);
+  }
+  if (text === undefined) throw new Error(`no shader named ${name} (shaders/${name}.wgsl)`);
+  cache.set(name, text);
+  return text;
+}
+
+/** Which loader serves shaders here: 'bundle' (Vite, Vitest) or 'fs' (plain Node). */
+export function shaderLoaderKind(): 'bundle' | 'fs' {
+  return bundledSources() ? 'bundle' : 'fs';
+}
