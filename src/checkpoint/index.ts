@@ -45,7 +45,12 @@ export function detectFormat(bytes: Uint8Array): CheckpointFormat {
 }
 
 /** Opens any supported checkpoint. Throws CheckpointError on anything malformed or disallowed. */
-export function loadCheckpoint(bytes: Uint8Array, options: LoadOptions = {}): LoadedCheckpoint {
+export function loadCheckpoint(input: Uint8Array, options: LoadOptions = {}): LoadedCheckpoint {
+  // A Node Buffer is a Uint8Array whose `slice` shares memory; tensors get plain Uint8Array views.
+  const bytes =
+    input.constructor === Uint8Array
+      ? input
+      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const format = detectFormat(bytes);
   if (format === 'safetensors') {
     const { tensors, metadata } = readSafetensors(bytes);

@@ -154,6 +154,20 @@ export class StoredTensor {
   }
 
   /**
+   * A copy of the elements in C order as the matching typed array (float32 -> Float32Array, int64 ->
+   * BigInt64Array, bool -> Uint8Array, ...). dtypes JavaScript has no array for (float16, bfloat16, complex,
+   * float8, quantized) throw; read their `contiguousBytes()` instead.
+   */
+  toTypedArray(): TypedArrayOf {
+    const make = typedArrays[this.dtype.name];
+    if (make === undefined) {
+      throw new CheckpointError('unsupported-value', `JavaScript has no typed array for ${this.dtype.name}`);
+    }
+    // `new Uint8Array(view)` always copies into an own, aligned buffer (a Buffer's `slice` would share).
+    return make(new Uint8Array(this.contiguousBytes()).buffer);
+  }
+
+  /**
    * The tensor's elements in C order, little-endian: a view of the storage when the tensor is contiguous
    * (no copy), otherwise a gathered copy.
    */
@@ -186,6 +200,32 @@ export class StoredTensor {
     return out;
   }
 }
+
+export type TypedArrayOf =
+  | Float64Array
+  | Float32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array;
+
+const typedArrays: Partial<Record<string, (buffer: ArrayBuffer) => TypedArrayOf>> = {
+  float64: (b) => new Float64Array(b),
+  float32: (b) => new Float32Array(b),
+  int64: (b) => new BigInt64Array(b),
+  uint64: (b) => new BigUint64Array(b),
+  int32: (b) => new Int32Array(b),
+  uint32: (b) => new Uint32Array(b),
+  int16: (b) => new Int16Array(b),
+  uint16: (b) => new Uint16Array(b),
+  int8: (b) => new Int8Array(b),
+  uint8: (b) => new Uint8Array(b),
+  bool: (b) => new Uint8Array(b),
+};
 
 export function contiguousStrides(shape: readonly number[]): number[] {
   const stride = new Array<number>(shape.length);

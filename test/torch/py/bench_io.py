@@ -1,9 +1,13 @@
 """torch.save / torch.load(weights_only=True) of a state_dict of N x (1024, 1024) float32 tensors.
 
-Prints one JSON line: {"torch": version, "save_s": [...], "load_s": [...], "bytes": n}.
+Prints one JSON line of timings in seconds, one per repeat:
+  {"torch", "bytes", "save_s", "save_fsync_s", "load_s", "load_memory_s"}
+save: torch.save(path); save_fsync: torch.save to an open file, then flush and fsync; load: torch.load(path);
+load_memory: torch.load(io.BytesIO(bytes)) with the file's bytes already in memory.
 Usage: bench_io.py DIR [--tensors 25] [--repeats 5]
 """
 import argparse
+import io
 import json
 import os
 import time
@@ -19,14 +23,30 @@ args = parser.parse_args()
 gen = torch.Generator().manual_seed(0)
 state = {f"layer{i}.weight": torch.rand(1024, 1024, generator=gen) for i in range(args.tensors)}
 path = os.path.join(args.dir, "torch-bench.pth")
-save_s, load_s = [], []
+times = {"save_s": [], "save_fsync_s": [], "load_s": [], "load_memory_s": []}
+
+
+def timed(key, fn):
+    start = time.perf_counter()
+    result = fn()
+    times[key].append(time.perf_counter() - start)
+    return result
+
+
+def save_fsync():
+    with open(path, "wb") as f:
+        torch.save(state, f)
+        f.flush()
+        os.fsync(f.fileno())
+
+
 for _ in range(args.repeats):
-    start = time.perf_counter()
-    torch.save(state, path)
-    save_s.append(time.perf_counter() - start)
-    start = time.perf_counter()
-    loaded = torch.load(path, weights_only=True)
-    load_s.append(time.perf_counter() - start)
+    timed("save_s", lambda: torch.save(state, path))
+    timed("save_fsync_s", save_fsync)
+    loaded = timed("load_s", lambda: torch.load(path, weights_only=True))
     assert torch.equal(loaded["layer0.weight"], state["layer0.weight"])
-print(json.dumps({"torch": torch.__version__, "save_s": save_s, "load_s": load_s, "bytes": os.path.getsize(path)}))
+    with open(path, "rb") as f:
+        data = f.read()
+    timed("load_memory_s", lambda: torch.load(io.BytesIO(data), weights_only=True))
+print(json.dumps({"torch": torch.__version__, "bytes": os.path.getsize(path), **times}))
 os.remove(path)

@@ -1,6 +1,7 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../../src/checkpoint/zip/crc32.ts';
+// The table method is what browsers run; Node dispatches large inputs to zlib's own.
+import { crc32 as dispatchedCrc32, tableCrc32 as crc32 } from '../../../src/checkpoint/zip/crc32.ts';
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure reproduces. */
 function randomBytes(length: number, seed: number): Uint8Array {
@@ -47,5 +48,15 @@ describe('crc32', () => {
       expect(Number.isInteger(value) && value >= 0 && value <= 0xffffffff).toBe(true);
     }
     expect(values.some((v) => v >= 0x80000000)).toBe(true);
+  });
+});
+
+describe('crc32 as dispatched in Node', () => {
+  it('agrees with the table method on small and large inputs, continued or not', () => {
+    for (const length of [0, 100, 4095, 4096, 1 << 20]) {
+      const data = randomBytes(length, length + 7);
+      expect(dispatchedCrc32(data)).toBe(crc32(data));
+      expect(dispatchedCrc32(data, 0xdeadbeef)).toBe(crc32(data, 0xdeadbeef));
+    }
   });
 });
