@@ -1,17 +1,54 @@
 /**
- * `npm run bench [-- --json]`: pthlab beside its peers, measured in the same run on this machine, reported
- * as ratios. Never a pass/fail threshold: the machine is shared and noisy.
+ * `npm run bench [-- --json] [-- --only engine|checkpoint] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
+ * measured in the same run on this machine, reported as ratios. Never a pass/fail threshold: the machine is
+ * shared and noisy. Progress goes to stderr; stdout holds the tables, or with --json ONE JSON object:
+ * `{ rows, adapter, peers, notes, checkpoint }` (the parts not run are left out).
  */
-import { checkpointIoReport } from './checkpoint-io.ts';
+import { parseArgs } from 'node:util';
+import { type IoReport, checkpointIoReport } from './checkpoint-io.ts';
+import { type EngineReport, engineReport } from './engine/report.ts';
+import { engineTable } from './engine/table.ts';
+import { type CellBudget, type Column, columns as allColumns, defaultBudget } from './engine/workloads.ts';
 
-const json = process.argv.includes('--json');
-const io = await checkpointIoReport();
+const parts = ['engine', 'checkpoint'] as const;
+type Part = (typeof parts)[number];
 
-if (json) {
-  process.stdout.write(`${JSON.stringify({ checkpoint: io })}\n`);
-} else {
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    columns: { type: 'string' },
+    seconds: { type: 'string' },
+  },
+});
+
+function chosenParts(only: string | undefined): readonly Part[] {
+  if (only === undefined) return parts;
+  if (!(parts as readonly string[]).includes(only))
+    throw new Error(`--only: expected one of ${parts.join(', ')}`);
+  return [only as Part];
+}
+
+function chosenColumns(list: string | undefined): readonly Column[] {
+  if (list === undefined) return allColumns;
+  return list.split(',').map((name) => {
+    if (!(allColumns as readonly string[]).includes(name))
+      throw new Error(`--columns: unknown column '${name}' (known: ${allColumns.join(', ')})`);
+    return name as Column;
+  });
+}
+
+/** --seconds N: sample each engine cell for N seconds (at most 3N), instead of the default. */
+function chosenBudget(seconds: string | undefined): CellBudget {
+  if (seconds === undefined) return defaultBudget;
+  const s = Number(seconds);
+  if (!(s > 0)) throw new Error('--seconds: expected a positive number');
+  return { ...defaultBudget, seconds: s, capSeconds: 3 * s };
+}
+
+function checkpointTable(io: IoReport): string {
   const cell = (text: string, width: number) => text.padStart(width);
-  const lines = [
+  return [
     `Checkpoint I/O: 100 MiB state_dict (25 x 1024x1024 float32), medians of 5; torch ${io.torchVersion}, same run`,
     `${'row'.padEnd(22)}${cell('pthlab MB/s', 13)}${cell('torch MB/s', 12)}${cell('ratio', 8)}`,
     ...io.rows.map(
@@ -19,6 +56,22 @@ if (json) {
         `${r.name.padEnd(22)}${cell(r.pthlab.toFixed(0), 13)}${cell(r.torch.toFixed(0), 12)}${cell((r.pthlab / r.torch).toFixed(2), 8)}`,
     ),
     `load peak memory growth: ${io.loadPeakOverFile.toFixed(2)} x the file's size`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  ].join('\n');
+}
+
+const run = chosenParts(values.only);
+const columns = chosenColumns(values.columns);
+let engine: EngineReport | undefined;
+let checkpoint: IoReport | undefined;
+if (run.includes('engine')) engine = await engineReport({ columns, budget: chosenBudget(values.seconds) });
+if (run.includes('checkpoint')) {
+  process.stderr.write('checkpoint I/O...\n');
+  checkpoint = await checkpointIoReport();
+}
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}) })}\n`);
+} else {
+  const tables = [engine && engineTable(engine), checkpoint && checkpointTable(checkpoint)];
+  process.stdout.write(`${tables.filter((t) => t !== undefined).join('\n\n')}\n`);
 }

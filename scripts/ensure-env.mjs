@@ -40,7 +40,8 @@ const TORCH_INIT = 'usr/lib/python3/dist-packages/torch/__init__.py';
 const APT_PACKAGES = ['chromium', 'libvulkan1', 'python3-torch', 'python3-numpy', 'debootstrap'];
 const DEBOOTSTRAP_ARGS = [
   '--variant=minbase',
-  '--include=python3-torch,python3-numpy,python3-safetensors',
+  // OpenBLAS: without it Debian's torch runs on the reference BLAS, 20x slower, an unfair benchmark peer.
+  '--include=python3-torch,python3-numpy,python3-safetensors,libopenblas0-pthread',
   'trixie',
   TRIXIE,
   MIRROR,
@@ -48,7 +49,8 @@ const DEBOOTSTRAP_ARGS = [
 const STAMP = join(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'ensure-env.json');
 
 const HOST_PROBE = 'import torch, numpy; print(torch.__version__)';
-const CHROOT_PROBE = 'import torch, numpy, safetensors; print(torch.__version__)';
+const CHROOT_PROBE =
+  "import glob, torch, numpy, safetensors; assert glob.glob('/usr/lib/*/openblas-pthread/libblas.so.3'), 'no OpenBLAS'; print(torch.__version__)";
 
 const started = performance.now();
 const args = process.argv.slice(2);

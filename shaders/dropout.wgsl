@@ -1,7 +1,8 @@
 // dropout: mask and output from Philox4x32-10, bit-identical to src/kernels/dropout.ts.
 //
-// Bindings (group 0): 0 x: array<f32> (read), 1 y: array<f32> (write), 2 mask: array<f32> (write; 0 or scale),
-//                     3 params: DropoutParams (uniform)
+// Bindings, main (group 0): 0 x: array<f32> (read), 1 y: array<f32> (write), 2 mask: array<f32> (write; 0 or
+//                           scale), 3 params: DropoutParams (uniform)
+// Bindings, mask_only:      0 mask (write), 1 params: DropoutParams (uniform): the mask alone (Backend.dropoutMask)
 // Dispatch: grid1d(ceil(n / 4), WG) from src/gpu/dispatch.ts.
 // Index meaning: invocation i draws philox(counter = [i, 0, offset, 0], key = [seed0, seed1]) and handles
 // elements 4i .. 4i+3, element 4i + lane using word `lane`; kept when (word >> 8) / 2^24 >= p.
@@ -21,6 +22,9 @@ override WG: u32 = 256u;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> mask: array<f32>;
 @group(0) @binding(3) var<uniform> params: DropoutParams;
+
+@group(0) @binding(0) var<storage, read_write> maskOnly: array<f32>;
+@group(0) @binding(1) var<uniform> maskParams: DropoutParams;
 
 // High 32 bits of a 32x32-bit product, from 16-bit halves (WGSL has no 64-bit integers).
 fn mulhi32(a: u32, b: u32) -> u32 {
@@ -64,6 +68,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let m = select(0.0, params.scale, u >= params.p);
       mask[i] = m;
       y[i] = x[i] * m;
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn mask_only(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let block = gid.x + gid.y * groups.x * WG;
+  if (block * 4u >= maskParams.n) {
+    return;
+  }
+  let words = philox4x32_10(
+    vec4<u32>(block, 0u, maskParams.offset, 0u),
+    vec2<u32>(maskParams.seed0, maskParams.seed1),
+  );
+  for (var lane = 0u; lane < 4u; lane++) {
+    let i = block * 4u + lane;
+    if (i < maskParams.n) {
+      let u = f32(words[lane] >> 8u) * (1.0 / 16777216.0);
+      maskOnly[i] = select(0.0, maskParams.scale, u >= maskParams.p);
     }
   }
 }

@@ -5,7 +5,8 @@
 //                               1 dy: array<f32> (read), 2 dx: array<f32> (write), 3 params: UnaryParams
 // Dispatch: grid1d(n, WG) from src/gpu/dispatch.ts: (gx, gy, 1) workgroups of WG.
 // Index meaning: invocation i = gid.x + gid.y * gx * WG handles element i (if i < n).
-// OP codes follow UNARY_OPS / UNARY_GRAD_OPS in src/kernels/unary.ts (index in the list).
+// OP codes follow GPU_UNARY_OPS / GPU_UNARY_GRAD_OPS in src/gpu/kernels/unary.ts: the lists of
+// src/kernels/unary.ts (index in the list), then erf (the autograd primitive behind exact GELU).
 
 struct UnaryParams {
   n: u32,
@@ -51,7 +52,8 @@ fn unary_op(v: f32, alpha: f32) -> f32 {
     case 6u: { return 0.5 * v * (1.0 + erf_approx(v * 0.7071067811865476)); }
     case 7u: { return stable_tanh(v); }
     case 8u: { return sigmoid(v); }
-    default: { return abs(v); }
+    case 9u: { return abs(v); }
+    default: { return erf_approx(v); }
   }
 }
 
@@ -65,7 +67,8 @@ fn unary_grad(s: f32, alpha: f32) -> f32 {
     }
     case 3u: { return 1.0 - s * s; }
     case 4u: { return s * (1.0 - s); }
-    default: { return 0.5 / s; }
+    case 5u: { return 0.5 / s; }
+    default: { return 1.1283791670955126 * exp(-s * s); } // erf: 2 / sqrt(pi) e^(-x^2), saved = x
   }
 }
 

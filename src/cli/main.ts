@@ -1,12 +1,17 @@
-/** The `pthlab` command: inspect and convert checkpoints (train and fuse join as the engine lands). */
+/** The `pthlab` command: inspect and convert checkpoints, train (fuse joins as the engine lands). */
 import { parseArgs } from 'node:util';
 import { CheckpointError } from '../checkpoint/index.ts';
 import { convertCommand, UsageError } from './convert.ts';
 import { inspectCommand } from './inspect.ts';
+import { parseTrainArgs, trainCommand, trainUsage } from './train.ts';
+import { StateDictError } from '../nn/index.ts';
+import { OptimizerStateError } from '../optim/index.ts';
+import { TrainError } from '../train/index.ts';
 
 const usage = `usage:
   pthlab inspect FILE [--json]     what a .pth/.pt/.bin/.safetensors file holds
-  pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors`;
+  pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors
+${trainUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,6 +35,13 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  if (command === 'train') {
+    await trainCommand(parseTrainArgs(rest), {
+      stderr: (text) => process.stderr.write(text),
+      isTTY: process.stderr.isTTY === true,
+    });
+    return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${usage}\n`);
     return command === undefined ? 2 : 0;
@@ -43,6 +55,13 @@ try {
   if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
     process.stderr.write(`pthlab: ${error.message}\n${usage}\n`);
     process.exitCode = 2;
+  } else if (
+    error instanceof TrainError ||
+    error instanceof StateDictError ||
+    error instanceof OptimizerStateError
+  ) {
+    process.stderr.write(`pthlab: error: ${error.message}\n`); // DivergenceError included: nothing was written
+    process.exitCode = 1;
   } else if (error instanceof CheckpointError) {
     process.stderr.write(`pthlab: error: ${error.message} [${error.code}]\n`);
     process.exitCode = 1;

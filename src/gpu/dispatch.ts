@@ -3,6 +3,9 @@
  * buffer: SwiftShader's per-submit overhead is large, so a whole training step goes in one submit.
  * Binding convention, for every kernel: storage inputs (read-only), then storage outputs, then the uniform
  * params struct, at bindings 0, 1, 2, ... of group 0. Nothing here reads back.
+ * Per-dispatch host cost is kept low: all params structs of a step share pooled 64 KiB uniform chunks (one
+ * queue write per chunk at submit, not a buffer and a write per dispatch), and bind group layouts are
+ * fetched once per pipeline. createBindGroup (about 60 us in Dawn's Node binding) remains the main cost.
  */
 import type { GpuRuntime } from './runtime.ts';
 
@@ -29,10 +32,32 @@ export function grid1d(invocations: number, workgroupSize: number): [number, num
   return [Math.ceil(groups / y), y];
 }
 
+/** Bytes of one uniform arena chunk: many dispatches' params structs, written with ONE queue write. */
+const UNIFORM_CHUNK = 65536;
+
+interface UniformChunk {
+  buffer: GPUBuffer;
+  data: Uint8Array;
+  used: number;
+}
+
+/** getBindGroupLayout allocates a new wrapper on every call in Dawn: one per pipeline is enough. */
+const layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
+
+function layoutOf(pipeline: GPUComputePipeline): GPUBindGroupLayout {
+  let layout = layouts.get(pipeline);
+  if (!layout) {
+    layout = pipeline.getBindGroupLayout(0);
+    layouts.set(pipeline, layout);
+  }
+  return layout;
+}
+
 export class StepEncoder {
   private readonly encoder: GPUCommandEncoder;
   private pass: GPUComputePassEncoder | null = null;
-  private readonly uniformsInUse: GPUBuffer[] = [];
+  /** The step's params structs, packed at aligned offsets into pooled chunks, written once at submit. */
+  private readonly uniformChunks: UniformChunk[] = [];
   private readonly releaseAfterSubmit: GPUBuffer[] = [];
   private submitted = false;
   private count = 0;
@@ -46,20 +71,14 @@ export class StepEncoder {
 
   dispatch(spec: DispatchSpec): void {
     this.checkOpen();
-    const { device } = this.runtime;
     const entries: GPUBindGroupEntry[] = spec.buffers.map((b, binding) => ({
       binding,
       resource: 'buffer' in b ? { ...b } : { buffer: b },
     }));
-    if (spec.params) {
-      const uniform = this.runtime.uniforms.acquire(spec.params.byteLength);
-      // Queue writes run before this step's submit; each dispatch has its own uniform buffer.
-      device.queue.writeBuffer(uniform, 0, spec.params);
-      this.uniformsInUse.push(uniform);
-      entries.push({ binding: entries.length, resource: { buffer: uniform, size: spec.params.byteLength } });
-    }
-    const bindGroup = device.createBindGroup({
-      layout: spec.pipeline.getBindGroupLayout(0),
+    // Each dispatch's params live at their own offset of the step's uniform arena.
+    if (spec.params) entries.push({ binding: entries.length, resource: this.uniformSlot(spec.params) });
+    const bindGroup = this.runtime.device.createBindGroup({
+      layout: layoutOf(spec.pipeline),
       entries,
       ...(spec.label ? { label: spec.label } : {}),
     });
@@ -86,14 +105,34 @@ export class StepEncoder {
     return this.count;
   }
 
-  /** Finishes the ONE command buffer and submits it. */
+  /** Finishes the ONE command buffer and submits it, after one queue write per uniform chunk. */
   submit(): void {
     this.checkOpen();
     this.endPass();
-    this.runtime.device.queue.submit([this.encoder.finish()]);
+    const { queue } = this.runtime.device;
+    for (const c of this.uniformChunks) queue.writeBuffer(c.buffer, 0, c.data, 0, c.used);
+    queue.submit([this.encoder.finish()]);
     this.submitted = true;
-    for (const u of this.uniformsInUse) this.runtime.uniforms.release(u);
+    for (const c of this.uniformChunks) this.runtime.uniforms.release(c.buffer);
     for (const b of this.releaseAfterSubmit) this.runtime.buffers.release(b);
+  }
+
+  /** A place for one params struct in the step's uniform arena (offsets aligned as the device needs). */
+  private uniformSlot(params: ArrayBuffer): { buffer: GPUBuffer; offset: number; size: number } {
+    const align = this.runtime.device.limits.minUniformBufferOffsetAlignment;
+    let chunk = this.uniformChunks[this.uniformChunks.length - 1];
+    if (!chunk || Math.ceil(chunk.used / align) * align + params.byteLength > UNIFORM_CHUNK) {
+      chunk = {
+        buffer: this.runtime.uniforms.acquire(UNIFORM_CHUNK),
+        data: new Uint8Array(UNIFORM_CHUNK),
+        used: 0,
+      };
+      this.uniformChunks.push(chunk);
+    }
+    const offset = Math.ceil(chunk.used / align) * align;
+    chunk.data.set(new Uint8Array(params), offset);
+    chunk.used = offset + params.byteLength;
+    return { buffer: chunk.buffer, offset, size: params.byteLength };
   }
 
   private endPass(): void {

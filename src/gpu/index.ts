@@ -26,4 +26,5 @@ export * from './kernels/pool2d.ts';
 export * from './kernels/reduce.ts';
 export * from './kernels/resize.ts';
 export * from './kernels/softmax.ts';
+export * from './kernels/strided-copy.ts';
 export * from './kernels/unary.ts';

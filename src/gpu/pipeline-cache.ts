@@ -10,7 +10,9 @@ export interface PipelineKey {
 
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** By source text (the loader's one string per shader, whose hash V8 keeps), then entry and constants. */
+  private readonly pipelines = new Map<string, Map<string, GPUComputePipeline>>();
+  private count = 0;
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -20,15 +22,21 @@ export class PipelineCache {
       .sort()
       .map((k) => `${k}=${constants[k]}`)
       .join(',');
-    const cacheKey = `${key.entryPoint}|${constantsKey}|${key.code}`;
-    let pipeline = this.pipelines.get(cacheKey);
+    const cacheKey = `${key.entryPoint}|${constantsKey}`;
+    let byEntry = this.pipelines.get(key.code);
+    if (!byEntry) {
+      byEntry = new Map();
+      this.pipelines.set(key.code, byEntry);
+    }
+    let pipeline = byEntry.get(cacheKey);
     if (!pipeline) {
       pipeline = this.device.createComputePipeline({
         label: key.label ?? key.entryPoint,
         layout: 'auto',
         compute: { module: this.module(key.code, key.label), entryPoint: key.entryPoint, constants },
       });
-      this.pipelines.set(cacheKey, pipeline);
+      byEntry.set(cacheKey, pipeline);
+      this.count++;
     }
     return pipeline;
   }
@@ -43,6 +51,6 @@ export class PipelineCache {
   }
 
   get size(): number {
-    return this.pipelines.size;
+    return this.count;
   }
 }

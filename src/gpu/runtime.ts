@@ -5,7 +5,7 @@
 import { BufferPool } from './buffer-pool.ts';
 import { type GpuContext, type RequestGpuOptions, requestGpu } from './device.ts';
 import { PipelineCache } from './pipeline-cache.ts';
-import { loadShader } from './shader-source.ts';
+import { loadShaderSync, preloadShaders } from './shader-source.ts';
 
 const UNIFORM_USAGE = 0x40 | 0x8; // UNIFORM | COPY_DST
 
@@ -24,17 +24,20 @@ export class GpuRuntime {
   }
 
   static async create(options: RequestGpuOptions = {}): Promise<GpuRuntime> {
-    const context = await requestGpu(options);
+    const [context] = await Promise.all([requestGpu(options), preloadShaders()]);
     return new GpuRuntime(context.device, context);
   }
 
-  /** The pipeline for shaders/<shader>.wgsl at entryPoint with these override constants. */
-  async pipeline(
+  /**
+   * The pipeline for shaders/<shader>.wgsl at entryPoint with these override constants. Synchronous, so a
+   * kernel host records its dispatch before it returns (in plain Node, after preloadShaders()).
+   */
+  pipeline(
     shader: string,
     entryPoint: string,
     constants: Readonly<Record<string, number>> = {},
-  ): Promise<GPUComputePipeline> {
-    const code = await loadShader(shader);
+  ): GPUComputePipeline {
+    const code = loadShaderSync(shader);
     return this.pipelines.get({ code, entryPoint, constants, label: `${shader}.${entryPoint}` });
   }
 

@@ -4,10 +4,14 @@
  *  - Vite and Vitest: import.meta.glob inlines the files as strings at build time;
  *  - plain Node (tsx, the CLI): import.meta.glob does not exist there, so the file is read with node:fs,
  *    imported dynamically under a variable name so browser bundles never see it.
+ * Kernel hosts encode synchronously (a backend op must record its dispatch before it returns), so they read
+ * shaders through loadShaderSync: always ready under Vite; in plain Node after preloadShaders()
+ * (GpuRuntime.create and createWebGpuBackend call it).
  */
 
 interface NodeFs {
   readFile(url: URL, encoding: 'utf8'): Promise<string>;
+  readdir(url: URL): Promise<string[]>;
 }
 
 let bundled: Record<string, string> | null | undefined;
@@ -47,6 +51,26 @@ export async function loadShader(name: string): Promise<string> {
   if (text === undefined) throw new Error(`no shader named ${name} (shaders/${name}.wgsl)`);
   cache.set(name, text);
   return text;
+}
+
+/** The text of shaders/<name>.wgsl, synchronously: bundled (Vite) or loaded before by preloadShaders. */
+export function loadShaderSync(name: string): string {
+  const hit = cache.get(name) ?? bundledSources()?.[name];
+  if (hit !== undefined) return hit;
+  throw new Error(
+    bundledSources()
+      ? `no shader named ${name} (shaders/${name}.wgsl)`
+      : `shader ${name} is not loaded: await preloadShaders() first (plain Node reads shaders/ with node:fs)`,
+  );
+}
+
+/** Loads every shaders/*.wgsl into the cache (a no-op under Vite, where they are bundled). */
+export async function preloadShaders(): Promise<void> {
+  if (bundledSources()) return;
+  const fsName = 'node:fs/promises';
+  const fs = (await import(/* @vite-ignore */ fsName)) as NodeFs;
+  const files = await fs.readdir(new URL('../../shaders/', import.meta.url));
+  await Promise.all(files.filter((f) => f.endsWith('.wgsl')).map((f) => loadShader(shaderName(f))));
 }
 
 /** Which loader serves shaders here: 'bundle' (Vite, Vitest) or 'fs' (plain Node). */

@@ -170,7 +170,11 @@ export interface Backend {
   /** (count, classes) float32 of 0/1; a target equal to ignoreIndex gives a zero row. Out-of-range throws
    * on the CPU; a GPU backend gives a zero row (it cannot throw inside a step). */
   oneHot(targets: DeviceBuffer, count: number, classes: number, ignoreIndex: number): DeviceBuffer;
-  /** Dropout mask: 0 with probability p, else 1/(1-p); element i draws from counter (seed, offset + i). */
+  /**
+   * Dropout mask: 0 with probability p, else 1/(1-p). Element i takes word i % 4 of Philox4x32-10 at counter
+   * (i / 4, 0, offset, 0) with key philoxKey(seed) (random.ts): src/kernels/dropout.ts, bit for bit on every
+   * backend. `offset` (a u32) separates calls sharing a seed.
+   */
   dropoutMask(numel: number, p: number, seed: number, offset: number): DeviceBuffer;
 
   // Optimizer updates, in place on param and state.

@@ -5,8 +5,9 @@
  * weights through load_state_dict.
  *
  * - `Generator`: xoshiro128** (Blackman and Vigna), seeded through splitmix32; host side, for weight init.
- * - `counterUniform(seed, i)`: a stateless hash of (seed, i), for device-side randomness such as dropout
- *   masks, so a GPU kernel reproduces the CPU mask element by element without any state.
+ * - `counterUniform(seed, i)`: a stateless hash of (seed, i).
+ * - Dropout masks come from Philox4x32-10 (src/kernels/dropout.ts and shaders/dropout.wgsl, the same bits on
+ *   CPU and GPU), keyed by `philoxKey(seed)`.
  */
 
 /** A 32-bit integer finaliser with good avalanche (Chris Wellons' lowbias32). */
@@ -17,6 +18,13 @@ export function mix32(x: number): number {
   x = Math.imul(x, 0x735a2d97);
   x ^= x >>> 15;
   return x >>> 0;
+}
+
+/** The Philox key of a seed (an integer below 2^53): its low and high 32 bits. */
+export function philoxKey(seed: number): [number, number] {
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`seed must be a non-negative integer below 2^53, got ${seed}`);
+  return [seed >>> 0, Math.floor(seed / 4294967296) >>> 0];
 }
 
 /** A float in [0, 1) with 24 random bits, from counter i of stream `seed`. */

@@ -5,7 +5,7 @@ import type { GpuRuntime } from '../../src/gpu/runtime.ts';
 
 export async function runStep(
   runtime: GpuRuntime,
-  encode: (step: StepEncoder) => Promise<void>,
+  encode: (step: StepEncoder) => void | Promise<void>,
 ): Promise<void> {
   const step = new StepEncoder(runtime);
   await encode(step);

@@ -32,15 +32,11 @@ export interface BatchNormGpuArgs {
   updateRunning?: boolean;
 }
 
-export async function encodeBatchNorm(
-  runtime: GpuRuntime,
-  step: StepEncoder,
-  a: BatchNormGpuArgs,
-): Promise<void> {
+export function encodeBatchNorm(runtime: GpuRuntime, step: StepEncoder, a: BatchNormGpuArgs): void {
   const { n, c, l } = a.shape;
   const params = BatchNormParams.pack({ n, c, l, eps: a.options.eps, momentum: a.options.momentum });
   step.dispatch({
-    pipeline: await runtime.pipeline('batch_norm', 'stats', {
+    pipeline: runtime.pipeline('batch_norm', 'stats', {
       WG,
       EVAL: a.training ? 0 : 1,
       UPDATE_RUNNING: a.training && (a.updateRunning ?? true) ? 1 : 0,
@@ -51,7 +47,7 @@ export async function encodeBatchNorm(
     label: 'batch_norm.stats',
   });
   step.dispatch({
-    pipeline: await runtime.pipeline('batch_norm', 'normalize', { WG }),
+    pipeline: runtime.pipeline('batch_norm', 'normalize', { WG }),
     buffers: [a.x, a.gamma, a.beta, a.mean, a.invStd, a.y],
     params,
     workgroups: grid1d(n * c * l, WG),
@@ -60,7 +56,7 @@ export async function encodeBatchNorm(
 }
 
 /** Training-mode backward; dgamma and dbeta are written first and then read for dx in the same step. */
-export async function encodeBatchNormBackward(
+export function encodeBatchNormBackward(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: {
@@ -74,18 +70,18 @@ export async function encodeBatchNormBackward(
     dbeta: GPUBuffer;
     shape: BatchNormShape;
   },
-): Promise<void> {
+): void {
   const { n, c, l } = a.shape;
   const params = BatchNormParams.pack({ n, c, l, eps: 0, momentum: 0 });
   step.dispatch({
-    pipeline: await runtime.pipeline('batch_norm', 'backward_reduce', { WG }),
+    pipeline: runtime.pipeline('batch_norm', 'backward_reduce', { WG }),
     buffers: [a.dy, a.x, a.mean, a.invStd, a.dgamma, a.dbeta],
     params,
     workgroups: grid1d(c, WG),
     label: 'batch_norm.backward_reduce',
   });
   step.dispatch({
-    pipeline: await runtime.pipeline('batch_norm', 'backward_dx', { WG }),
+    pipeline: runtime.pipeline('batch_norm', 'backward_dx', { WG }),
     buffers: [a.dy, a.x, a.gamma, a.mean, a.invStd, a.dgamma, a.dbeta, a.dx],
     params,
     workgroups: grid1d(n * c * l, WG),

@@ -33,11 +33,7 @@ export interface BinaryGpuArgs {
 }
 
 /** Encodes the op and returns the output shape. */
-export async function encodeBinary(
-  runtime: GpuRuntime,
-  step: StepEncoder,
-  args: BinaryGpuArgs,
-): Promise<number[]> {
+export function encodeBinary(runtime: GpuRuntime, step: StepEncoder, args: BinaryGpuArgs): number[] {
   const shape = broadcastShapes(args.aShape, args.bShape);
   const n = sizeOf(shape);
   const merged = mergeDims(shape, [
@@ -45,7 +41,7 @@ export async function encodeBinary(
     broadcastStrides(args.bShape, shape),
     contiguousStrides(shape),
   ]);
-  const pipeline = await runtime.pipeline('binary', 'main', { WG, OP: BINARY_OPS.indexOf(args.op) });
+  const pipeline = runtime.pipeline('binary', 'main', { WG, OP: BINARY_OPS.indexOf(args.op) });
   step.dispatch({
     pipeline,
     buffers: [args.a, args.b, args.out],

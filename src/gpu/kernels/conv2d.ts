@@ -28,14 +28,14 @@ function pack(s: Conv2dShape): ArrayBuffer {
   return Conv2dParams.pack({ ...s, ...conv2dOutSize(s) });
 }
 
-export async function encodeConv2d(
+export function encodeConv2d(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { x: GPUBuffer; weight: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape },
-): Promise<void> {
+): void {
   const { hOut, wOut } = conv2dOutSize(a.shape);
   step.dispatch({
-    pipeline: await runtime.pipeline('conv2d', 'forward', { WG, HAS_BIAS: a.bias ? 1 : 0 }),
+    pipeline: runtime.pipeline('conv2d', 'forward', { WG, HAS_BIAS: a.bias ? 1 : 0 }),
     // Without a bias the binding still exists (HAS_BIAS is an override): bind the weight there, never read.
     buffers: [a.x, a.weight, a.bias ?? a.weight, a.y],
     params: pack(a.shape),
@@ -44,14 +44,14 @@ export async function encodeConv2d(
   });
 }
 
-export async function encodeConv2dBackwardInput(
+export function encodeConv2dBackwardInput(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { dy: GPUBuffer; weight: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape },
-): Promise<void> {
+): void {
   const s = a.shape;
   step.dispatch({
-    pipeline: await runtime.pipeline('conv2d', 'backward_input', { WG }),
+    pipeline: runtime.pipeline('conv2d', 'backward_input', { WG }),
     buffers: [a.dy, a.weight, a.dx],
     params: pack(s),
     workgroups: grid1d(s.n * s.cIn * s.h * s.w, WG),
@@ -59,14 +59,14 @@ export async function encodeConv2dBackwardInput(
   });
 }
 
-export async function encodeConv2dBackwardWeight(
+export function encodeConv2dBackwardWeight(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { x: GPUBuffer; dy: GPUBuffer; dweight: GPUBuffer; shape: Conv2dShape },
-): Promise<void> {
+): void {
   const s = a.shape;
   step.dispatch({
-    pipeline: await runtime.pipeline('conv2d', 'backward_weight', { WG }),
+    pipeline: runtime.pipeline('conv2d', 'backward_weight', { WG }),
     buffers: [a.x, a.dy, a.dweight],
     params: pack(s),
     workgroups: grid1d(s.cOut * s.cIn * s.kH * s.kW, WG),

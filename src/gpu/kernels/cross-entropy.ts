@@ -12,7 +12,7 @@ export const CrossEntropyParams = defineParams('CrossEntropyParams', {
 
 const WG = 256;
 
-export async function encodeCrossEntropy(
+export function encodeCrossEntropy(
   runtime: GpuRuntime,
   step: StepEncoder,
   args: {
@@ -24,8 +24,8 @@ export async function encodeCrossEntropy(
     c: number;
     ignoreIndex?: number;
   },
-): Promise<void> {
-  const pipeline = await runtime.pipeline('cross_entropy', 'main', { WG });
+): void {
+  const pipeline = runtime.pipeline('cross_entropy', 'main', { WG });
   step.dispatch({
     pipeline,
     buffers: [args.logits, args.targets, args.loss, args.grad],

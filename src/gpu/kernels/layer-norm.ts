@@ -20,13 +20,9 @@ export interface LayerNormGpuArgs {
   eps?: number;
 }
 
-export async function encodeLayerNorm(
-  runtime: GpuRuntime,
-  step: StepEncoder,
-  a: LayerNormGpuArgs,
-): Promise<void> {
+export function encodeLayerNorm(runtime: GpuRuntime, step: StepEncoder, a: LayerNormGpuArgs): void {
   step.dispatch({
-    pipeline: await runtime.pipeline('layer_norm', 'forward', { WG }),
+    pipeline: runtime.pipeline('layer_norm', 'forward', { WG }),
     buffers: [a.x, a.gamma, a.beta, a.y, a.mean, a.rstd],
     params: LayerNormParams.pack({ rows: a.rows, d: a.d, eps: a.eps ?? 1e-5 }),
     workgroups: grid1d(a.rows, WG),
@@ -34,7 +30,7 @@ export async function encodeLayerNorm(
   });
 }
 
-export async function encodeLayerNormBackward(
+export function encodeLayerNormBackward(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: {
@@ -49,17 +45,17 @@ export async function encodeLayerNormBackward(
     rows: number;
     d: number;
   },
-): Promise<void> {
+): void {
   const params = LayerNormParams.pack({ rows: a.rows, d: a.d, eps: 0 });
   step.dispatch({
-    pipeline: await runtime.pipeline('layer_norm', 'backward_dx', { WG }),
+    pipeline: runtime.pipeline('layer_norm', 'backward_dx', { WG }),
     buffers: [a.dy, a.x, a.gamma, a.mean, a.rstd, a.dx],
     params,
     workgroups: grid1d(a.rows, WG),
     label: 'layer_norm.backward_dx',
   });
   step.dispatch({
-    pipeline: await runtime.pipeline('layer_norm', 'backward_affine', { WG }),
+    pipeline: runtime.pipeline('layer_norm', 'backward_affine', { WG }),
     buffers: [a.dy, a.x, a.mean, a.rstd, a.dgamma, a.dbeta],
     params,
     workgroups: grid1d(a.d, WG),

@@ -36,11 +36,7 @@ export interface MatmulGpuArgs extends MatmulShape {
 
 const roundUp4 = (x: number): number => Math.ceil(x / 4) * 4;
 
-export async function encodeMatmul(
-  runtime: GpuRuntime,
-  step: StepEncoder,
-  args: MatmulGpuArgs,
-): Promise<void> {
+export function encodeMatmul(runtime: GpuRuntime, step: StepEncoder, args: MatmulGpuArgs): void {
   const { batch, m, n, k } = args;
   const transA = args.transA ?? false;
   const transB = args.transB ?? false;
@@ -53,7 +49,7 @@ export async function encodeMatmul(
   if (transA || k !== kP) {
     a = runtime.buffers.acquire(4 * (strideA ? batch : 1) * m * kP);
     step.releaseOnSubmit(a);
-    await encodePack(runtime, step, {
+    encodePack(runtime, step, {
       src: args.a,
       dst: a,
       batch: strideA ? batch : 1,
@@ -71,7 +67,7 @@ export async function encodeMatmul(
   if (transB || k !== kP || n !== nP) {
     b = runtime.buffers.acquire(4 * (strideB ? batch : 1) * kP * nP);
     step.releaseOnSubmit(b);
-    await encodePack(runtime, step, {
+    encodePack(runtime, step, {
       src: args.b,
       dst: b,
       batch: strideB ? batch : 1,
@@ -85,7 +81,7 @@ export async function encodeMatmul(
     });
   }
 
-  const pipeline = await runtime.pipeline('matmul', 'main', {
+  const pipeline = runtime.pipeline('matmul', 'main', {
     WG_X: WG,
     WG_Y: WG,
     HAS_BIAS: args.bias ? 1 : 0,

@@ -32,7 +32,7 @@ export const AdamParams = defineParams('AdamParams', {
 
 const WG = 256;
 
-export async function encodeSgd(
+export function encodeSgd(
   runtime: GpuRuntime,
   step: StepEncoder,
   args: {
@@ -42,10 +42,10 @@ export async function encodeSgd(
     n: number;
     options: SgdOptions;
   },
-): Promise<void> {
+): void {
   const o = args.options;
   if (o.momentum !== 0 && !args.momentumBuffer) throw new Error('sgd: momentum needs a momentum buffer');
-  const pipeline = await runtime.pipeline('optimizer', 'sgd', { WG });
+  const pipeline = runtime.pipeline('optimizer', 'sgd', { WG });
   let momentumBuffer = args.momentumBuffer;
   if (!momentumBuffer) {
     // Never touched without momentum; a scratch buffer, since a written binding may not alias param.
@@ -70,7 +70,7 @@ export async function encodeSgd(
   });
 }
 
-export async function encodeAdam(
+export function encodeAdam(
   runtime: GpuRuntime,
   step: StepEncoder,
   args: {
@@ -82,11 +82,29 @@ export async function encodeAdam(
     n: number;
     options: AdamOptions;
   },
-): Promise<void> {
+): void {
+  encodeAdamUpdate(runtime, step, { ...args, scalars: adamScalars(args.options) });
+}
+
+/** encodeAdam with the step's host scalars given (torch computes them in Python doubles from the step). */
+export function encodeAdamUpdate(
+  runtime: GpuRuntime,
+  step: StepEncoder,
+  args: {
+    grad: GPUBuffer;
+    param: GPUBuffer;
+    expAvg: GPUBuffer;
+    expAvgSq: GPUBuffer;
+    maxExpAvgSq: GPUBuffer | null;
+    n: number;
+    options: Omit<AdamOptions, 'step'>;
+    scalars: { stepSize: number; biasCorrection2Sqrt: number };
+  },
+): void {
   const o = args.options;
   if (o.amsgrad && !args.maxExpAvgSq) throw new Error('adam: amsgrad needs a max_exp_avg_sq buffer');
-  const { stepSize, biasCorrection2Sqrt } = adamScalars(o);
-  const pipeline = await runtime.pipeline('optimizer', 'adam', { WG });
+  const { stepSize, biasCorrection2Sqrt } = args.scalars;
+  const pipeline = runtime.pipeline('optimizer', 'adam', { WG });
   // Without amsgrad, binding 4 is never touched; a distinct scratch buffer avoids aliasing a written binding.
   let maxBuffer = args.maxExpAvgSq;
   if (!maxBuffer) {

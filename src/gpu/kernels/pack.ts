@@ -30,8 +30,8 @@ export interface PackArgs {
 }
 
 /** dst (batch, rowsPadded, colsPadded) = src viewed through the strides, zero outside (rows, cols). */
-export async function encodePack(runtime: GpuRuntime, step: StepEncoder, args: PackArgs): Promise<void> {
-  const pipeline = await runtime.pipeline('pack', 'main', { WG_X: WG, WG_Y: WG });
+export function encodePack(runtime: GpuRuntime, step: StepEncoder, args: PackArgs): void {
+  const pipeline = runtime.pipeline('pack', 'main', { WG_X: WG, WG_Y: WG });
   const { src, dst, batch, ...shape } = args;
   step.dispatch({
     pipeline,

@@ -31,14 +31,14 @@ function pack(s: Pool2dShape): ArrayBuffer {
   return Pool2dParams.pack({ ...s, ...pool2dOutSize(s) });
 }
 
-export async function encodeMaxPool2d(
+export function encodeMaxPool2d(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { x: GPUBuffer; y: GPUBuffer; indices: GPUBuffer; shape: Pool2dShape },
-): Promise<void> {
+): void {
   const { hOut, wOut } = pool2dOutSize(a.shape);
   step.dispatch({
-    pipeline: await runtime.pipeline('pool2d', 'max_forward', { WG }),
+    pipeline: runtime.pipeline('pool2d', 'max_forward', { WG }),
     buffers: [a.x, a.y, a.indices],
     params: pack(a.shape),
     workgroups: grid1d(a.shape.n * a.shape.c * hOut * wOut, WG),
@@ -46,14 +46,14 @@ export async function encodeMaxPool2d(
   });
 }
 
-export async function encodeMaxPool2dBackward(
+export function encodeMaxPool2dBackward(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { dy: GPUBuffer; indices: GPUBuffer; dx: GPUBuffer; shape: Pool2dShape },
-): Promise<void> {
+): void {
   const s = a.shape;
   step.dispatch({
-    pipeline: await runtime.pipeline('pool2d', 'max_backward', { WG }),
+    pipeline: runtime.pipeline('pool2d', 'max_backward', { WG }),
     buffers: [a.dy, a.indices, a.dx],
     params: pack(s),
     workgroups: grid1d(s.n * s.c * s.h * s.w, WG),
@@ -61,15 +61,15 @@ export async function encodeMaxPool2dBackward(
   });
 }
 
-export async function encodeAvgPool2d(
+export function encodeAvgPool2d(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { x: GPUBuffer; y: GPUBuffer; shape: Pool2dShape },
-): Promise<void> {
+): void {
   const s = shapeFor('avg', a.shape);
   const { hOut, wOut } = pool2dOutSize(s);
   step.dispatch({
-    pipeline: await runtime.pipeline('pool2d', 'avg_forward', { WG }),
+    pipeline: runtime.pipeline('pool2d', 'avg_forward', { WG }),
     buffers: [a.x, a.y],
     params: pack(s),
     workgroups: grid1d(s.n * s.c * hOut * wOut, WG),
@@ -77,14 +77,14 @@ export async function encodeAvgPool2d(
   });
 }
 
-export async function encodeAvgPool2dBackward(
+export function encodeAvgPool2dBackward(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { dy: GPUBuffer; dx: GPUBuffer; shape: Pool2dShape },
-): Promise<void> {
+): void {
   const s = shapeFor('avg', a.shape);
   step.dispatch({
-    pipeline: await runtime.pipeline('pool2d', 'avg_backward', { WG }),
+    pipeline: runtime.pipeline('pool2d', 'avg_backward', { WG }),
     buffers: [a.dy, a.dx],
     params: pack(s),
     workgroups: grid1d(s.n * s.c * s.h * s.w, WG),

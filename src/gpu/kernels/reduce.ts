@@ -32,11 +32,7 @@ export interface ReduceGpuArgs {
 }
 
 /** Encodes the reduction and returns the output shape. */
-export async function encodeReduce(
-  runtime: GpuRuntime,
-  step: StepEncoder,
-  args: ReduceGpuArgs,
-): Promise<number[]> {
+export function encodeReduce(runtime: GpuRuntime, step: StepEncoder, args: ReduceGpuArgs): number[] {
   const axes = normalizeAxes(args.axes, args.shape.length);
   const strides = contiguousStrides(args.shape);
   const keptDims = args.shape.map((_, d) => d).filter((d) => !axes.includes(d));
@@ -55,7 +51,7 @@ export async function encodeReduce(
   const outShape = reducedShape(args.shape, axes, args.keepdim ?? false);
   const outSize = sizeOf(outShape);
   const count = sizeOf(axes.map((d) => args.shape[d]!));
-  const pipeline = await runtime.pipeline('reduce', 'main', { WG, OP: REDUCE_OPS.indexOf(args.op) });
+  const pipeline = runtime.pipeline('reduce', 'main', { WG, OP: REDUCE_OPS.indexOf(args.op) });
   step.dispatch({
     pipeline,
     buffers: [args.x, args.out],

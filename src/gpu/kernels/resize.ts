@@ -28,14 +28,14 @@ function pack(s: ResizeShape): ArrayBuffer {
   });
 }
 
-export async function encodeResizeBilinear(
+export function encodeResizeBilinear(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { x: GPUBuffer; y: GPUBuffer; shape: ResizeShape },
-): Promise<void> {
+): void {
   const s = a.shape;
   step.dispatch({
-    pipeline: await runtime.pipeline('resize', 'forward', { WG }),
+    pipeline: runtime.pipeline('resize', 'forward', { WG }),
     buffers: [a.x, a.y],
     params: pack(s),
     workgroups: grid1d(s.n * s.c * s.hOut * s.wOut, WG),
@@ -43,14 +43,14 @@ export async function encodeResizeBilinear(
   });
 }
 
-export async function encodeResizeBilinearBackward(
+export function encodeResizeBilinearBackward(
   runtime: GpuRuntime,
   step: StepEncoder,
   a: { dy: GPUBuffer; dx: GPUBuffer; shape: ResizeShape },
-): Promise<void> {
+): void {
   const s = a.shape;
   step.dispatch({
-    pipeline: await runtime.pipeline('resize', 'backward', { WG }),
+    pipeline: runtime.pipeline('resize', 'backward', { WG }),
     buffers: [a.dy, a.dx],
     params: pack(s),
     workgroups: grid1d(s.n * s.c * s.h * s.w, WG),

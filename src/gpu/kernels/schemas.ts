@@ -14,6 +14,7 @@ import { Pool2dParams } from './pool2d.ts';
 import { ReduceParams } from './reduce.ts';
 import { ResizeParams } from './resize.ts';
 import { SoftmaxParams } from './softmax.ts';
+import { StridedCopyParams } from './strided-copy.ts';
 import { UnaryParams } from './unary.ts';
 
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
@@ -31,5 +32,6 @@ export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record
   reduce: [ReduceParams],
   resize: [ResizeParams],
   softmax: [SoftmaxParams],
+  strided_copy: [StridedCopyParams],
   unary: [UnaryParams],
 };

@@ -9,12 +9,12 @@ const WG = 64;
 
 export type SoftmaxKind = 'softmax' | 'log_softmax';
 
-export async function encodeSoftmax(
+export function encodeSoftmax(
   runtime: GpuRuntime,
   step: StepEncoder,
   args: { kind: SoftmaxKind; x: GPUBuffer; y: GPUBuffer; rows: number; cols: number },
-): Promise<void> {
-  const pipeline = await runtime.pipeline('softmax', args.kind, { WG });
+): void {
+  const pipeline = runtime.pipeline('softmax', args.kind, { WG });
   step.dispatch({
     pipeline,
     buffers: [args.x, args.y],
@@ -25,12 +25,12 @@ export async function encodeSoftmax(
 }
 
 /** dx from the forward output y and dy. */
-export async function encodeSoftmaxBackward(
+export function encodeSoftmaxBackward(
   runtime: GpuRuntime,
   step: StepEncoder,
   args: { kind: SoftmaxKind; y: GPUBuffer; dy: GPUBuffer; dx: GPUBuffer; rows: number; cols: number },
-): Promise<void> {
-  const pipeline = await runtime.pipeline('softmax', `${args.kind}_backward`, { WG });
+): void {
+  const pipeline = runtime.pipeline('softmax', `${args.kind}_backward`, { WG });
   step.dispatch({
     pipeline,
     buffers: [args.y, args.dy, args.dx],

@@ -1,12 +1,15 @@
 /**
- * The CPU backend: plain TypeScript over Float32Array / Int32Array. Its kernels are those of
- * src/kernels/ (the WGSL kernels' twins); the few not there yet are simple loops marked TODO(kernels).
+ * The CPU backend: plain TypeScript over Float32Array / Int32Array. Its kernels are the TypeScript twins
+ * of the WGSL kernels (src/kernels/, and the strided copy's beside its host in src/gpu/kernels/), so the
+ * CPU and WebGPU backends compute alike; dropout masks are the same Philox bits on both.
  */
 import { erf } from '../../kernels/activation.ts';
 import { binary } from '../../kernels/binary.ts';
-import { broadcastStrides, contiguousStrides, sizeOf } from '../../kernels/broadcast.ts';
+import { dropoutMask } from '../../kernels/dropout.ts';
+import { embedding, embeddingBackward } from '../../kernels/embedding.ts';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from '../../kernels/conv2d.ts';
 import { matmul } from '../../kernels/matmul.ts';
+import { expandStrides, permuteStrides, stridedCopy } from '../../gpu/kernels/strided-copy.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from '../../kernels/pool2d.ts';
 import { reduce } from '../../kernels/reduce.ts';
 import { unary, unaryBackward } from '../../kernels/unary.ts';
@@ -26,7 +29,7 @@ import type {
   UnaryGradOp,
   UnaryOp,
 } from '../backend.ts';
-import { counterUniform } from '../random.ts';
+import { philoxKey } from '../random.ts';
 import { adamStep, sgdStep } from './optim.ts';
 
 const wrap = (a: HostArray): DeviceBuffer => a as unknown as DeviceBuffer;
@@ -76,13 +79,14 @@ export class CpuBackend implements Backend {
 
   unary(op: UnaryOp, x: DeviceBuffer, _numel: number): DeviceBuffer {
     const xs = f32(x);
-    if (op === 'erf') return wrap(xs.map(erf)); // TODO(kernels): erf is not a unary kernel op yet
+    // erf is not in src/kernels/unary.ts's list; shaders/unary.wgsl appends it, with activation.ts's formula.
+    if (op === 'erf') return wrap(xs.map(erf));
     return wrap(unary(op, xs));
   }
 
   unaryGrad(op: UnaryGradOp, saved: DeviceBuffer, dy: DeviceBuffer, _numel: number): DeviceBuffer {
     if (op === 'erf') {
-      // TODO(kernels): d erf(x)/dx = 2/sqrt(pi) exp(-x^2)
+      // d erf(x)/dx = 2/sqrt(pi) exp(-x^2), as shaders/unary.wgsl's unary_grad.
       const x = f32(saved);
       return wrap(f32(dy).map((g, i) => g * 1.1283791670955126 * Math.exp(-x[i]! * x[i]!)));
     }
@@ -98,28 +102,12 @@ export class CpuBackend implements Backend {
   }
 
   expand(x: DeviceBuffer, shape: Shape, outShape: Shape): DeviceBuffer {
-    // TODO(kernels): a broadcast-copy kernel
-    const src = host(x);
-    const total = sizeOf(outShape);
-    const out = src instanceof Float32Array ? new Float32Array(total) : new Int32Array(total);
-    const strides = broadcastStrides(shape, outShape);
-    gather(out, src, outShape, strides);
-    return wrap(out);
+    return wrap(stridedCopy(host(x), outShape, expandStrides(shape, outShape)));
   }
 
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer {
-    // TODO(kernels): a transpose kernel
-    const src = host(x);
-    const inStrides = contiguousStrides(shape);
-    const outShape = perm.map((p) => shape[p]!);
-    const out = src instanceof Float32Array ? new Float32Array(src.length) : new Int32Array(src.length);
-    gather(
-      out,
-      src,
-      outShape,
-      perm.map((p) => inStrides[p]!),
-    );
-    return wrap(out);
+    const { outShape, strides } = permuteStrides(shape, perm);
+    return wrap(stridedCopy(host(x), outShape, strides));
   }
 
   matmul(a: DeviceBuffer, b: DeviceBuffer, g: MatmulGeometry): DeviceBuffer {
@@ -160,43 +148,28 @@ export class CpuBackend implements Backend {
     return wrap(avgPool2dBackward(f32(dy), g));
   }
 
-  embedding(weight: DeviceBuffer, indices: DeviceBuffer, count: number, dim: number): DeviceBuffer {
-    // TODO(kernels): embedding gather
+  embedding(weight: DeviceBuffer, indices: DeviceBuffer, _count: number, dim: number): DeviceBuffer {
     const w = f32(weight);
-    const idx = i32(indices);
-    const rows = w.length / dim;
-    const out = new Float32Array(count * dim);
-    for (let i = 0; i < count; i++) {
-      const r = idx[i]!;
-      if (r < 0 || r >= rows)
-        throw new RangeError(`index ${r} is out of range for an embedding of ${rows} rows`);
-      out.set(w.subarray(r * dim, (r + 1) * dim), i * dim);
-    }
-    return wrap(out);
+    return wrap(embedding(w, i32(indices), w.length / dim, dim));
   }
 
   embeddingBackward(
     dy: DeviceBuffer,
     indices: DeviceBuffer,
-    count: number,
+    _count: number,
     rows: number,
     dim: number,
     paddingIdx: number | null,
   ): DeviceBuffer {
-    // TODO(kernels): embedding scatter-add
-    const g = f32(dy);
-    const idx = i32(indices);
-    const acc = new Float64Array(rows * dim);
-    for (let i = 0; i < count; i++) {
-      const r = idx[i]!;
-      if (r === paddingIdx) continue;
-      for (let j = 0; j < dim; j++) acc[r * dim + j]! += g[i * dim + j]!;
-    }
-    return wrap(Float32Array.from(acc));
+    const dw = embeddingBackward(f32(dy), i32(indices), rows, dim);
+    // padding_idx's row gets no gradient (the shader skips it; here it is cleared after the scatter-add).
+    if (paddingIdx !== null && paddingIdx >= 0 && paddingIdx < rows)
+      dw.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim);
+    return wrap(dw);
   }
 
   oneHot(targets: DeviceBuffer, count: number, classes: number, ignoreIndex: number): DeviceBuffer {
-    // TODO(kernels): one-hot
+    // As shaders/embedding.wgsl `one_hot`, but an out-of-range target throws here (torch's error).
     const t = i32(targets);
     const out = new Float32Array(count * classes);
     for (let i = 0; i < count; i++) {
@@ -209,11 +182,7 @@ export class CpuBackend implements Backend {
   }
 
   dropoutMask(numel: number, p: number, seed: number, offset: number): DeviceBuffer {
-    // TODO(kernels): use the kernels' counter-based RNG once it lands.
-    const keep = 1 / (1 - p);
-    const out = new Float32Array(numel);
-    for (let i = 0; i < numel; i++) out[i] = counterUniform(seed, offset + i) < p ? 0 : keep;
-    return wrap(out);
+    return wrap(dropoutMask(numel, { p, seed: philoxKey(seed), offset }));
   }
 
   sgdStep(
@@ -243,23 +212,6 @@ export class CpuBackend implements Backend {
       maxExpAvgSq === null ? null : f32(maxExpAvgSq),
       h,
     );
-  }
-}
-
-/** out[i] = src[offset(i)], walking `outShape` in C order with the given source strides. */
-function gather(out: HostArray, src: HostArray, outShape: Shape, strides: readonly number[]): void {
-  const rank = outShape.length;
-  const index = new Array<number>(rank).fill(0);
-  let s = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = src[s]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]!++;
-      s += strides[d]!;
-      if (index[d]! < outShape[d]!) break;
-      s -= strides[d]! * outShape[d]!;
-      index[d] = 0;
-    }
   }
 }
 

@@ -1,0 +1,28 @@
+/** Layer 6: datasets and the batching rule, the Trainer (loop, metrics, divergence guard), checkpoints. */
+export {
+  type CheckpointParts,
+  type GeneralCheckpoint,
+  type RunInfo,
+  buildGeneralCheckpoint,
+  loadModelState,
+  readGeneralCheckpoint,
+} from './checkpoint.ts';
+export {
+  DataError,
+  type Dataset,
+  ShuffleOrder,
+  batchRows,
+  datasetFromBytes,
+  epochAt,
+  gatherBatch,
+} from './data.ts';
+export { DivergenceError, TrainError } from './errors.ts';
+export {
+  type LossName,
+  type StepRecord,
+  type TrainerOptions,
+  Trainer,
+  computeLoss,
+  lossNames,
+} from './trainer.ts';
+export { CHECKPOINT_FORMAT_VERSION, PTHLAB_VERSION } from './version.ts';
