@@ -1,7 +1,231 @@
-/** The app's entry point. Until the training sandbox lands, it is the checkpoint inspector. */
-import '../ui/inspector/pth-inspector.ts';
+/**
+ * The sandbox page (index.html): the setup from the URL, a Sandbox over src/train, and the components of
+ * src/ui fed from it. Train runs steps in small batches per animation frame so the page stays responsive;
+ * the held-out loss, decision map and weights refresh every few steps; the run is autosaved to IndexedDB
+ * (never a diverged state) and restored after a reload of the same setup. The checkpoint inspector stays on
+ * the page for files that are not this model's.
+ */
 import * as checkpoint from '../checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
+import { saveTorchZip } from '../checkpoint/index.ts';
+import { cpu } from '../tensor/index.ts';
+import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
+import { type Autosave, openAutosave } from '../ui/autosave.ts';
+import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
+import { modulePredict } from '../ui/decision-map/module-predict.ts';
+import '../ui/index.ts';
+import { presetLabels, presetNames } from '../ui/presets.ts';
+import { type Setup, datasetNames, optimizerNames, parseSetup, serializeSetup } from '../ui/url-state.ts';
+import { weightsFromModule } from '../ui/weights/from-module.ts';
+import { type DataSource, Sandbox, syntheticSource } from './sandbox.ts';
 
 // Exposed for the browser tests and for people trying the library from the console.
-(globalThis as { pthlab?: unknown }).pthlab = { checkpoint, inspect: { digestCheckpoint, digestJson } };
+const pthlab: Record<string, unknown> = { checkpoint, inspect: { digestCheckpoint, digestJson } };
+(globalThis as { pthlab?: unknown }).pthlab = pthlab;
+
+const $ = <K extends keyof HTMLElementTagNameMap>(selector: K) =>
+  document.querySelector(selector) as HTMLElementTagNameMap[K];
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const form = byId<HTMLFormElement>('setup');
+const status = $('pth-status');
+const chart = $('pth-loss-chart');
+const map = $('pth-decision-map');
+const summary = $('pth-model-summary');
+const weights = $('pth-weights');
+const bar = $('pth-checkpoint-bar');
+const pad = $('pth-draw-pad');
+const buttons = {
+  train: byId<HTMLButtonElement>('train'),
+  pause: byId<HTMLButtonElement>('pause'),
+  step: byId<HTMLButtonElement>('step'),
+  reset: byId<HTMLButtonElement>('reset'),
+};
+
+const source: DataSource = async (setup) => {
+  if (setup.dataset !== 'mnist') return syntheticSource(setup);
+  const { loadMnist } = await import('../train/datasets/mnist-browser.ts');
+  return loadMnist({ perClass: 100, seed: setup.seed });
+};
+
+let sandbox: Sandbox;
+// IndexedDB may be unavailable (private windows of some browsers): then nothing is autosaved.
+const autosave: Autosave | undefined = await openAutosave().catch(() => undefined);
+let running = false;
+
+function fillSelect(name: string, values: readonly string[], labels?: Record<string, string>): void {
+  const select = form.elements.namedItem(name) as HTMLSelectElement;
+  select.replaceChildren(...values.map((v) => new Option(labels?.[v] ?? v, v)));
+}
+
+function showSetup(setup: Setup): void {
+  for (const key of ['dataset', 'preset', 'optim', 'lr', 'seed'] as const)
+    (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
+}
+
+async function apply(setup: Setup, restore: boolean): Promise<void> {
+  pause();
+  sandbox = await Sandbox.create(setup, source, cpu);
+  pthlab['app'] = sandbox;
+  history.replaceState(null, '', `?${serializeSetup(setup)}`);
+  showSetup(setup);
+  const twoD = sandbox.data.kind === 'classification' && sandbox.data.features === 2;
+  byId('map-section').hidden = !twoD;
+  byId('pad-section').hidden = setup.dataset !== 'mnist';
+  map.points = twoD ? sandbox.data : undefined;
+  map.predict = twoD ? modulePredict(() => sandbox.model, sandbox.backend) : undefined;
+  bar.actions = new ModelCheckpoints({
+    model: () => sandbox.model,
+    backend: sandbox.backend,
+    baseName: `${setup.dataset}_${setup.preset}`,
+    checkpointParts: () => sandbox.checkpointParts(),
+    onGeneralCheckpoint: (ck) => {
+      if (ck.optimizerStateDict !== undefined && ck.run.optimizer === setup.optim)
+        sandbox.optimizer.loadStateDict(ck.optimizerStateDict);
+      sandbox.continueFrom(ck.step ?? 0);
+    },
+  });
+  chart.reset();
+  byId('run-error').textContent = '';
+  status.note = '';
+  if (restore) await restoreAutosave();
+  await refresh(true);
+}
+
+async function restoreAutosave(): Promise<void> {
+  const latest = await autosave?.latest();
+  if (latest === undefined || latest.header.label !== serializeSetup(sandbox.setup)) return;
+  try {
+    await bar.actions?.load('autosave.pth', latest.bytes);
+    status.note = `restored the autosave of step ${latest.header.step}`;
+  } catch (e) {
+    status.note = `the autosave could not be restored: ${(e as Error).message}`;
+  }
+}
+
+/** Re-reads the model into the views; `all` also re-evaluates and redraws (slower). */
+async function refresh(all: boolean): Promise<void> {
+  status.step = sandbox.step;
+  summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
+  if (!all) return;
+  const evaluation = await sandbox.evaluate();
+  status.loss = sandbox.trainer.lastLoss ?? evaluation.loss;
+  status.accuracy = evaluation.accuracy;
+  chart.push({
+    step: sandbox.step,
+    heldOutLoss: evaluation.loss,
+    ...(evaluation.accuracy === undefined ? {} : { accuracy: evaluation.accuracy }),
+  });
+  weights.tensors = await weightsFromModule(sandbox.model);
+  if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
+}
+
+async function trainSteps(count: number): Promise<boolean> {
+  try {
+    for (let i = 0; i < count; i++) {
+      const r = await sandbox.trainStep();
+      status.step = r.step;
+      status.loss = r.loss;
+      if (r.accuracy !== undefined) status.accuracy = r.accuracy;
+      chart.push({ step: r.step, trainLoss: r.loss });
+      if (r.step % 20 === 0) await refresh(true);
+      if (r.step % 100 === 0) await save();
+    }
+    return true;
+  } catch (e) {
+    pause();
+    const message = e instanceof Error ? e.message : String(e);
+    byId('run-error').textContent = message;
+    if (e instanceof DivergenceError) status.loss = e.value;
+    return false;
+  }
+}
+
+async function save(): Promise<void> {
+  if (autosave === undefined || sandbox.trainer.lastLoss === null) return;
+  try {
+    const bytes = saveTorchZip(await buildGeneralCheckpoint(sandbox.checkpointParts()));
+    await autosave.save({
+      bytes,
+      step: sandbox.step,
+      loss: sandbox.trainer.lastLoss,
+      label: serializeSetup(sandbox.setup),
+    });
+  } catch (e) {
+    // A diverged model is refused by buildGeneralCheckpoint too; the last good save stays.
+    if (!(e instanceof DivergenceError)) throw e;
+  }
+}
+
+function setRunning(on: boolean): void {
+  running = on;
+  buttons.train.disabled = on;
+  buttons.step.disabled = on;
+  buttons.pause.disabled = !on;
+  status.note = on ? 'training' : status.note === 'training' ? 'paused' : status.note;
+}
+
+function pause(): void {
+  if (running) setRunning(false);
+}
+
+async function loop(): Promise<void> {
+  while (running) {
+    if (!(await trainSteps(5))) break;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  await save();
+}
+
+buttons.train.addEventListener('click', () => {
+  setRunning(true);
+  buttons.pause.focus();
+  void loop();
+});
+buttons.pause.addEventListener('click', () => {
+  pause();
+  buttons.train.focus();
+});
+buttons.step.addEventListener('click', () => void trainSteps(1).then(() => refresh(true)));
+buttons.reset.addEventListener('click', () => {
+  pause();
+  sandbox.reset();
+  chart.reset();
+  status.note = 'reset';
+  byId('run-error').textContent = '';
+  status.loss = undefined;
+  status.accuracy = undefined;
+  void refresh(true);
+});
+bar.addEventListener('pth-loaded', () => void refresh(true));
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const values = new FormData(form);
+  const query = new URLSearchParams(location.search);
+  for (const key of ['dataset', 'preset', 'optim', 'lr', 'seed']) query.set(key, String(values.get(key)));
+  const { setup, problems } = parseSetup(query);
+  byId('problems').textContent = problems.join(' ');
+  void apply(setup, false);
+});
+pad.addEventListener('pth-draw', () => void predictDigit());
+
+async function predictDigit(): Promise<void> {
+  const { fromHost, noGrad } = await import('../tensor/index.ts');
+  const m = sandbox.model;
+  m.eval();
+  const logits = await noGrad(() =>
+    m.forward(fromHost(pad.toMnist(), [1, 1, 28, 28], { backend: sandbox.backend })),
+  ).data();
+  m.train();
+  let best = 0;
+  for (let c = 1; c < logits.length; c++) if ((logits[c] as number) > (logits[best] as number)) best = c;
+  byId('prediction').textContent = `The model reads ${best}.`;
+}
+
+fillSelect('dataset', datasetNames);
+fillSelect('preset', presetNames, presetLabels);
+fillSelect('optim', optimizerNames);
+const initial = parseSetup(location.search);
+byId('problems').textContent = initial.problems.join(' ');
+await apply(initial.setup, true);
+pthlab['ready'] = true;

@@ -1,0 +1,175 @@
+/**
+ * The sandbox's state, as plain TypeScript over src/train (no DOM): a Setup (from the URL) becomes a dataset
+ * split into training and held-out rows, a model from a preset, an optimizer and a Trainer. The page calls
+ * `step()`, `evaluate()`, `reset()`; the components read what it exposes.
+ */
+import { type Module, type ModuleSpec, buildModule } from '../nn/index.ts';
+import { Adam, AdamW, type Optimizer, SGD } from '../optim/index.ts';
+import { type Backend, Generator, cpu, fromHost, noGrad } from '../tensor/index.ts';
+import {
+  type CheckpointParts,
+  type LossName,
+  ShuffleOrder,
+  type StepRecord,
+  Trainer,
+  computeLoss,
+} from '../train/index.ts';
+import { type TabularData, makeSynthetic, splitHoldout, toTrainDataset } from '../train/datasets/index.ts';
+import { presetSpec } from '../ui/presets.ts';
+import type { Setup } from '../ui/url-state.ts';
+
+/** Loads the data a setup names (MNIST is fetched; the toy sets are generated). */
+export type DataSource = (setup: Setup) => Promise<TabularData>;
+
+export const syntheticSource: DataSource = async (setup) => {
+  if (setup.dataset === 'mnist') throw new Error('this page has no MNIST source');
+  return makeSynthetic(setup.dataset, { n: setup.n, noise: setup.noise, seed: setup.seed });
+};
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number | undefined;
+}
+
+export class Sandbox {
+  readonly setup: Setup;
+  readonly data: TabularData;
+  readonly train: TabularData;
+  readonly heldOut: TabularData;
+  readonly spec: ModuleSpec;
+  readonly lossName: LossName;
+  model: Module;
+  optimizer: Optimizer<object, unknown>;
+  trainer: Trainer;
+
+  private constructor(
+    setup: Setup,
+    data: TabularData,
+    readonly backend: Backend,
+  ) {
+    this.setup = setup;
+    this.data = data;
+    const split = splitHoldout(data, 0.2, setup.seed);
+    this.train = split.train;
+    this.heldOut = split.heldOut;
+    this.lossName = data.kind === 'classification' ? 'cross_entropy' : 'mse';
+    const outputs = data.kind === 'classification' ? (data.classes ?? 2) : 1;
+    this.spec = presetSpec(setup.preset, {
+      features: data.features,
+      outputs,
+      ...(data.imageShape === undefined ? {} : { imageShape: data.imageShape }),
+    });
+    this.model = buildModule(this.spec, { backend, generator: new Generator(setup.seed) });
+    this.optimizer = this.makeOptimizer();
+    this.trainer = this.makeTrainer(0);
+  }
+
+  static async create(
+    setup: Setup,
+    source: DataSource = syntheticSource,
+    backend: Backend = cpu,
+  ): Promise<Sandbox> {
+    return new Sandbox(setup, await source(setup), backend);
+  }
+
+  /** The input shape the summary shows: (1, features) or (1, c, h, w). */
+  get inputShape(): number[] {
+    return this.data.imageShape === undefined ? [1, this.data.features] : [1, ...this.data.imageShape];
+  }
+
+  get step(): number {
+    return this.trainer.step;
+  }
+
+  private makeOptimizer(): Optimizer<object, unknown> {
+    const params = this.model.parameters();
+    const lr = this.setup.lr;
+    switch (this.setup.optim) {
+      case 'sgd':
+        return new SGD(params, { lr, momentum: 0.9 }) as unknown as Optimizer<object, unknown>;
+      case 'adam':
+        return new Adam(params, { lr }) as unknown as Optimizer<object, unknown>;
+      case 'adamw':
+        return new AdamW(params, { lr }) as unknown as Optimizer<object, unknown>;
+    }
+  }
+
+  private makeTrainer(startStep: number): Trainer {
+    const data = toTrainDataset(this.train);
+    return new Trainer({
+      model: this.model,
+      optimizer: this.optimizer,
+      data,
+      batchSize: Math.min(this.setup.batch, this.train.n),
+      loss: this.lossName,
+      backend: this.backend,
+      startStep,
+      shuffle: new ShuffleOrder(this.setup.seed, data.length),
+    });
+  }
+
+  /** One optimizer step (throws DivergenceError on a NaN or infinite loss, weights untouched). */
+  trainStep(): Promise<StepRecord> {
+    return this.trainer.trainStep();
+  }
+
+  /** Fresh weights and optimizer from the seed. */
+  reset(): void {
+    this.model = buildModule(this.spec, { backend: this.backend, generator: new Generator(this.setup.seed) });
+    this.optimizer = this.makeOptimizer();
+    this.trainer = this.makeTrainer(0);
+  }
+
+  /** After weights were loaded from a file: continue from `step` with a fresh optimizer state. */
+  continueFrom(step: number): void {
+    this.trainer = this.makeTrainer(step);
+  }
+
+  /** Loss (and accuracy) on the held-out rows, in eval mode without autograd. */
+  async evaluate(): Promise<Evaluation> {
+    const d = toTrainDataset(this.heldOut);
+    const m = this.model;
+    const training = m.training;
+    m.eval();
+    try {
+      const x = fromHost(d.x, d.xShape, { backend: this.backend });
+      const y = fromHost(d.y, d.yShape, { backend: this.backend });
+      const { loss, output } = noGrad(() => {
+        const output = m.forward(x);
+        return { loss: computeLoss(this.lossName, output, y), output };
+      });
+      const value = (await loss.data())[0] as number;
+      if (this.lossName !== 'cross_entropy') return { loss: value, accuracy: undefined };
+      const logits = await output.data();
+      const classes = output.shape[1] as number;
+      let correct = 0;
+      for (let r = 0; r < this.heldOut.n; r++) {
+        let best = 0;
+        for (let c = 1; c < classes; c++)
+          if ((logits[r * classes + c] as number) > (logits[r * classes + best] as number)) best = c;
+        if (best === this.heldOut.y[r]) correct++;
+      }
+      return { loss: value, accuracy: correct / this.heldOut.n };
+    } finally {
+      m.train(training);
+    }
+  }
+
+  checkpointParts(): CheckpointParts {
+    return {
+      model: this.model,
+      optimizer: this.optimizer,
+      step: this.trainer.step,
+      epoch: this.trainer.epoch,
+      loss: this.trainer.lastLoss,
+      arch: this.spec,
+      run: {
+        optimizer: this.setup.optim,
+        lossFn: this.lossName,
+        batchSize: Math.min(this.setup.batch, this.train.n),
+        seed: this.setup.seed,
+        shuffle: true,
+      },
+    };
+  }
+}

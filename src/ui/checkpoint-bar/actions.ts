@@ -1,0 +1,115 @@
+/**
+ * What `<pth-checkpoint-bar>`'s buttons do, as plain TypeScript over a Module (no DOM): save its state_dict
+ * as a real `.pth` (torch zip), save a general checkpoint (src/train's dict with the optimizer state), export
+ * safetensors, and load any of those back. Loading goes through `Module.loadStateDict`, strict: a mismatched
+ * file throws its PyTorch-style message and leaves the model unchanged.
+ */
+import {
+  type PyValue,
+  PyDict,
+  StoredTensor,
+  loadCheckpoint,
+  saveTorchZip,
+  writeSafetensors,
+} from '../../checkpoint/index.ts';
+import { type Module, fromPyStateDict, toPyStateDict } from '../../nn/index.ts';
+import type { Backend } from '../../tensor/index.ts';
+import {
+  type CheckpointParts,
+  type GeneralCheckpoint,
+  buildGeneralCheckpoint,
+  readGeneralCheckpoint,
+} from '../../train/index.ts';
+
+export interface SavedFile {
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+}
+
+/** The bar's view of the model: four operations. */
+export interface CheckpointActions {
+  saveStateDict(): Promise<SavedFile>;
+  /** Undefined when there is no training run to checkpoint (no optimizer): the button is disabled. */
+  readonly saveCheckpoint: (() => Promise<SavedFile>) | undefined;
+  exportSafetensors(): Promise<SavedFile>;
+  /** Loads a file into the model; resolves to a sentence saying what was loaded, or throws. */
+  load(fileName: string, bytes: Uint8Array): Promise<string>;
+}
+
+export interface ModelCheckpointsOptions {
+  /** The model now (the app may rebuild it). */
+  model: () => Module;
+  backend: Backend;
+  /** The parts of a general checkpoint, when a training run exists. */
+  checkpointParts?: () => CheckpointParts;
+  /** Called after a general checkpoint's model state loaded: restore the optimizer, the step, ... */
+  onGeneralCheckpoint?: (checkpoint: GeneralCheckpoint) => void;
+  /** File names start with this. Default 'model'. */
+  baseName?: string;
+}
+
+export class ModelCheckpoints implements CheckpointActions {
+  readonly saveCheckpoint: (() => Promise<SavedFile>) | undefined;
+
+  constructor(private readonly opts: ModelCheckpointsOptions) {
+    const parts = opts.checkpointParts;
+    this.saveCheckpoint =
+      parts === undefined
+        ? undefined
+        : async () => {
+            const p = parts();
+            return {
+              fileName: `${this.base}_checkpoint_step${p.step}.pth`,
+              bytes: saveTorchZip(await buildGeneralCheckpoint(p)),
+            };
+          };
+  }
+
+  private get base(): string {
+    return this.opts.baseName ?? 'model';
+  }
+
+  async saveStateDict(): Promise<SavedFile> {
+    return {
+      fileName: `${this.base}_state_dict.pth`,
+      bytes: saveTorchZip(await toPyStateDict(this.opts.model())),
+    };
+  }
+
+  async exportSafetensors(): Promise<SavedFile> {
+    const sd = await toPyStateDict(this.opts.model());
+    const tensors = new Map<string, StoredTensor>();
+    for (const [key, value] of sd) if (value instanceof StoredTensor) tensors.set(String(key), value);
+    return { fileName: `${this.base}.safetensors`, bytes: writeSafetensors(tensors, { format: 'pt' }) };
+  }
+
+  async load(fileName: string, bytes: Uint8Array): Promise<string> {
+    const loaded = loadCheckpoint(bytes);
+    const model = this.opts.model();
+    const value: PyValue = loaded.value;
+    if (value instanceof PyDict && value.has('model_state_dict')) {
+      const general = readGeneralCheckpoint(value);
+      loadInto(model, general.modelStateDict, this.opts.backend);
+      this.opts.onGeneralCheckpoint?.(general);
+      const at = general.step === undefined ? '' : ` at step ${general.step}`;
+      return `Loaded the model_state_dict of checkpoint ${fileName}${at}.`;
+    }
+    if (!(value instanceof PyDict)) {
+      throw new Error(`${fileName} holds a ${describe(value)}, not a state_dict or a checkpoint dict`);
+    }
+    loadInto(model, value, this.opts.backend);
+    const what = loaded.wholeModelClass === undefined ? 'state_dict' : `pickled ${loaded.wholeModelClass}`;
+    return `Loaded ${value.size} tensors from ${fileName} (${what}).`;
+  }
+}
+
+function loadInto(model: Module, dict: PyDict, backend: Backend): void {
+  const { stateDict, metadata } = fromPyStateDict(dict, backend);
+  model.loadStateDict(stateDict, metadata === undefined ? {} : { metadata });
+}
+
+function describe(v: PyValue): string {
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'object' ? v.constructor.name : typeof v;
+}

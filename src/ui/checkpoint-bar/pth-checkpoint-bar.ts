@@ -1,0 +1,193 @@
+/**
+ * `<pth-checkpoint-bar>`: "Save state_dict", "Save checkpoint", "Export safetensors" and "Load" (a file picker)
+ * for the model, and drag-and-drop of `.pth`, `.pt` or `.safetensors` files anywhere on the page. A thin view
+ * over `CheckpointActions` (see actions.ts): it downloads what they produce and shows what they say; a load
+ * that fails shows the error (PyTorch's wording for a state_dict mismatch) and the model is left unchanged.
+ *
+ * @fires pth-saved - detail: { fileName, bytes }, after a file was produced and offered for download.
+ * @fires pth-loaded - detail: { fileName, message }, after a file loaded into the model.
+ * @fires pth-error - detail: { fileName, message }, when saving or loading failed.
+ * @csspart bar - the row of buttons.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { sharedStyles } from '../shared.styles.ts';
+import type { CheckpointActions, SavedFile } from './actions.ts';
+import { checkpointBarStyles } from './pth-checkpoint-bar.styles.ts';
+
+const accepted = ['.pth', '.pt', '.bin', '.safetensors'];
+
+export class PthCheckpointBar extends LitElement {
+  static override properties = {
+    actions: { attribute: false },
+    pageDrop: { type: Boolean, attribute: 'page-drop' },
+    busy: { state: true },
+    message: { state: true },
+    error: { state: true },
+    dragging: { state: true },
+  };
+
+  declare actions: CheckpointActions | undefined;
+  /** Accept files dropped anywhere on the page (default true). */
+  declare pageDrop: boolean;
+  declare busy: boolean;
+  declare message: string | undefined;
+  declare error: string | undefined;
+  declare dragging: boolean;
+
+  static override styles = [sharedStyles, checkpointBarStyles];
+
+  constructor() {
+    super();
+    this.actions = undefined;
+    this.pageDrop = true;
+    this.busy = false;
+    this.message = undefined;
+    this.error = undefined;
+    this.dragging = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('dragover', this.onDragOver);
+    window.addEventListener('dragleave', this.onDragLeave);
+    window.addEventListener('drop', this.onDrop);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('dragover', this.onDragOver);
+    window.removeEventListener('dragleave', this.onDragLeave);
+    window.removeEventListener('drop', this.onDrop);
+  }
+
+  private readonly onDragOver = (event: DragEvent): void => {
+    if (!this.pageDrop || event.defaultPrevented || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  };
+
+  private readonly onDragLeave = (event: DragEvent): void => {
+    if (event.relatedTarget === null) this.dragging = false;
+  };
+
+  private readonly onDrop = (event: DragEvent): void => {
+    this.dragging = false;
+    // Another drop zone (the inspector) took it.
+    if (!this.pageDrop || event.defaultPrevented) return;
+    const file = event.dataTransfer?.files[0];
+    if (file === undefined) return;
+    event.preventDefault();
+    void this.loadFile(file);
+  };
+
+  /** Loads a file into the model through the actions; public for pages and tests. */
+  async loadFile(file: File): Promise<void> {
+    const actions = this.actions;
+    if (actions === undefined) return;
+    if (!accepted.some((ext) => file.name.toLowerCase().endsWith(ext))) {
+      this.fail(file.name, `not a ${accepted.join(', ')} file`);
+      return;
+    }
+    await this.run(file.name, async () => {
+      const message = await actions.load(file.name, new Uint8Array(await file.arrayBuffer()));
+      this.message = message;
+      this.emit('pth-loaded', { fileName: file.name, message });
+    });
+  }
+
+  private async save(produce: (() => Promise<SavedFile>) | undefined, what: string): Promise<void> {
+    if (produce === undefined) return;
+    await this.run(what, async () => {
+      const saved = await produce();
+      download(saved);
+      this.message = `Saved ${saved.fileName} (${saved.bytes.byteLength.toLocaleString('en-US')} bytes).`;
+      this.emit('pth-saved', saved);
+    });
+  }
+
+  private async run(what: string, task: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.error = undefined;
+    this.message = undefined;
+    try {
+      await task();
+    } catch (e) {
+      this.fail(what, e instanceof Error ? e.message : String(e));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private fail(fileName: string, message: string): void {
+    this.error = `${fileName}: ${message}`;
+    this.emit('pth-error', { fileName, message });
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private onPick(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file !== undefined) void this.loadFile(file).finally(() => (input.value = ''));
+  }
+
+  override render() {
+    const a = this.actions;
+    const off = a === undefined || this.busy;
+    return html`
+      <div class="bar ${this.dragging ? 'dragging' : ''}" part="bar" role="group" aria-label="Checkpoints">
+        <button ?disabled=${off} @click=${() => this.save(a?.saveStateDict.bind(a), 'state_dict')}>
+          Save state_dict
+        </button>
+        <button
+          ?disabled=${off || a?.saveCheckpoint === undefined}
+          @click=${() => this.save(a?.saveCheckpoint, 'checkpoint')}
+        >
+          Save checkpoint
+        </button>
+        <button ?disabled=${off} @click=${() => this.save(a?.exportSafetensors.bind(a), 'safetensors')}>
+          Export safetensors
+        </button>
+        <label class="load"
+          >Load…<input
+            type="file"
+            accept=${accepted.join(',')}
+            ?disabled=${off}
+            @change=${this.onPick}
+            aria-label="Load a .pth, .pt or .safetensors file into the model"
+        /></label>
+        <span class="hint"
+          >${this.dragging ? 'Drop to load into the model' : 'or drop a file anywhere on the page'}</span
+        >
+      </div>
+      ${this.error === undefined ? nothing : html`<p role="alert">${this.error}</p>`}
+      ${this.message === undefined ? nothing : html`<p role="status">${this.message}</p>`}
+    `;
+  }
+}
+
+/** Offers bytes as a file download. */
+function download({ fileName, bytes }: SavedFile): void {
+  const url = URL.createObjectURL(
+    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+  );
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+customElements.define('pth-checkpoint-bar', PthCheckpointBar);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pth-checkpoint-bar': PthCheckpointBar;
+  }
+}

@@ -1,0 +1,18 @@
+/** A `PredictFn` over a module: forward in eval mode without autograd, training mode restored after. */
+import type { Module } from '../../nn/index.ts';
+import { type Backend, fromHost, noGrad } from '../../tensor/index.ts';
+import type { PredictFn } from './pth-decision-map.ts';
+
+export function modulePredict(module: () => Module, backend: Backend): PredictFn {
+  return async (inputs, count) => {
+    const m = module();
+    const training = m.training;
+    m.eval();
+    try {
+      const output = noGrad(() => m.forward(fromHost(inputs, [count, 2], { backend }))); // (count, classes)
+      return await output.data();
+    } finally {
+      m.train(training);
+    }
+  };
+}

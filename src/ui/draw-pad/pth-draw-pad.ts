@@ -1,0 +1,219 @@
+/**
+ * `<pth-draw-pad>`: a square pad to draw a digit on with a mouse, pen or finger, or with the keyboard (arrow
+ * keys move the pen, Space lifts or lowers it, Delete clears). White ink on black, as MNIST. It exposes its
+ * pixels (`pixels()`, grey levels in [0, 1]) and the 28x28 MNIST-sized version (`toMnist()`), shown as a small
+ * preview.
+ *
+ * @fires pth-draw - after each stroke (pointer up, or a keyboard move with the pen down).
+ * @fires pth-clear - after the pad was cleared.
+ * @csspart pad - the drawing canvas.
+ * @csspart preview - the 28x28 preview canvas.
+ */
+import { LitElement, html } from 'lit';
+import { sharedStyles } from '../shared.styles.ts';
+import { rgbaToGrey, resizeTo } from './pixels.ts';
+import { drawPadStyles } from './pth-draw-pad.styles.ts';
+
+export class PthDrawPad extends LitElement {
+  static override properties = {
+    size: { type: Number },
+    penDown: { state: true },
+    cursor: { state: true },
+  };
+
+  /** Side of the pad in pixels. */
+  declare size: number;
+  declare penDown: boolean;
+  /** Keyboard pen position. */
+  declare cursor: { x: number; y: number };
+
+  static override styles = [sharedStyles, drawPadStyles];
+
+  private last: { x: number; y: number } | undefined;
+
+  constructor() {
+    super();
+    this.size = 280;
+    this.penDown = false;
+    this.cursor = { x: 140, y: 140 };
+  }
+
+  private get canvas(): HTMLCanvasElement | null {
+    return this.renderRoot.querySelector<HTMLCanvasElement>('canvas.ink');
+  }
+
+  private get ctx(): CanvasRenderingContext2D | null {
+    return this.canvas?.getContext('2d', { willReadFrequently: true }) ?? null;
+  }
+
+  protected override firstUpdated(): void {
+    this.cursor = { x: this.size / 2, y: this.size / 2 };
+    this.clear(false);
+  }
+
+  /** Grey levels in [0, 1], (size, size) row-major. */
+  pixels(): Float32Array {
+    const ctx = this.ctx;
+    if (ctx === null) return new Float32Array(this.size * this.size);
+    return rgbaToGrey(ctx.getImageData(0, 0, this.size, this.size).data, this.size, this.size);
+  }
+
+  /** The drawing at MNIST's size: (28, 28) grey levels. */
+  toMnist(): Float32Array {
+    return resizeTo(this.pixels(), this.size, this.size, 28);
+  }
+
+  clear(notify = true): void {
+    const ctx = this.ctx;
+    if (ctx !== null) {
+      ctx.fillStyle = '#000';
+      ctx.fillRect(0, 0, this.size, this.size);
+    }
+    this.updatePreview();
+    if (notify) this.dispatchEvent(new CustomEvent('pth-clear', { bubbles: true, composed: true }));
+  }
+
+  /** Draws a line of ink, in pad pixels; public so pages and tests can draw. */
+  stroke(from: { x: number; y: number }, to: { x: number; y: number }): void {
+    const ctx = this.ctx;
+    if (ctx === null) return;
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = this.size / 12;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    ctx.moveTo(from.x, from.y);
+    ctx.lineTo(to.x, to.y);
+    ctx.stroke();
+  }
+
+  private point(event: PointerEvent): { x: number; y: number } {
+    const rect = (event.target as HTMLCanvasElement).getBoundingClientRect();
+    return {
+      x: ((event.clientX - rect.left) / rect.width) * this.size,
+      y: ((event.clientY - rect.top) / rect.height) * this.size,
+    };
+  }
+
+  private onPointerDown(event: PointerEvent): void {
+    (event.target as HTMLCanvasElement).setPointerCapture(event.pointerId);
+    this.last = this.point(event);
+    this.stroke(this.last, this.last);
+  }
+
+  private onPointerMove(event: PointerEvent): void {
+    if (this.last === undefined) return;
+    const p = this.point(event);
+    this.stroke(this.last, p);
+    this.last = p;
+  }
+
+  private onPointerUp(): void {
+    if (this.last === undefined) return;
+    this.last = undefined;
+    this.drawn();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const step = this.size / 28;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const move = moves[event.key];
+    if (move !== undefined) {
+      event.preventDefault();
+      const from = this.cursor;
+      const clamp = (v: number) => Math.max(0, Math.min(this.size, v));
+      const to = { x: clamp(from.x + move[0]), y: clamp(from.y + move[1]) };
+      this.cursor = to;
+      if (this.penDown) {
+        this.stroke(from, to);
+        this.drawn();
+      }
+    } else if (event.key === ' ' || event.key === 'Enter') {
+      event.preventDefault();
+      this.penDown = !this.penDown;
+      if (this.penDown) {
+        this.stroke(this.cursor, this.cursor);
+        this.drawn();
+      }
+    } else if (event.key === 'Delete' || event.key === 'Backspace') {
+      event.preventDefault();
+      this.clear();
+    }
+  }
+
+  private drawn(): void {
+    this.updatePreview();
+    this.dispatchEvent(new CustomEvent('pth-draw', { bubbles: true, composed: true }));
+  }
+
+  private updatePreview(): void {
+    const preview = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.preview');
+    const ctx = preview?.getContext('2d');
+    if (ctx == null) return;
+    const small = this.toMnist();
+    const image = new ImageData(28, 28);
+    small.forEach((v, i) => {
+      const g = Math.round(Math.max(0, Math.min(1, v)) * 255);
+      image.data.set([g, g, g, 255], i * 4);
+    });
+    ctx.putImageData(image, 0, 0);
+  }
+
+  override render() {
+    const r = this.size / 24;
+    return html`
+      <div class="pad">
+        <canvas
+          class="ink"
+          part="pad"
+          width=${this.size}
+          height=${this.size}
+          tabindex="0"
+          role="img"
+          aria-label="Drawing pad: draw a digit"
+          aria-describedby="help"
+          @pointerdown=${this.onPointerDown}
+          @pointermove=${this.onPointerMove}
+          @pointerup=${this.onPointerUp}
+          @pointercancel=${this.onPointerUp}
+          @keydown=${this.onKey}
+        ></canvas>
+        <div
+          class="cursor"
+          style=${
+            `left: ${this.cursor.x}px; top: ${this.cursor.y}px; width: ${2 * r}px; height: ${2 * r}px;` +
+            (this.penDown ? 'background: rgba(255, 0, 170, 0.4)' : '')
+          }
+        ></div>
+      </div>
+      <div class="row">
+        <button @click=${() => this.clear()}>Clear drawing</button>
+        <canvas
+          class="preview"
+          part="preview"
+          width="28"
+          height="28"
+          role="img"
+          aria-label="The drawing at 28 by 28 pixels, as the model sees it"
+        ></canvas>
+      </div>
+      <p class="help" id="help">
+        Keyboard: arrow keys move the pen, Space lowers or lifts it (${this.penDown ? 'down' : 'up'} now),
+        Delete clears.
+      </p>
+    `;
+  }
+}
+
+customElements.define('pth-draw-pad', PthDrawPad);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pth-draw-pad': PthDrawPad;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * `<pth-loss-chart>`: training loss, held-out loss and accuracy against the step, drawn with uPlot. Losses on
+ * the left axis, accuracy (percent) on the right. The text equivalent is the caption (the latest values) and
+ * a data table of the most recent points, in a `<details>` reachable by keyboard.
+ *
+ * A thin view: call `push(point)` per step (held-out loss and accuracy may be missing on most steps), or set
+ * `points`; `reset()` clears it.
+ *
+ * @csspart plot - the element uPlot draws in.
+ * @csspart table - the data table.
+ */
+/// <reference types="vite/client" />
+import { LitElement, html, nothing } from 'lit';
+import uPlot from 'uplot';
+import { formatNumber, formatPercent, sharedStyles } from '../shared.styles.ts';
+import { lossChartStyles } from './pth-loss-chart.styles.ts';
+
+export interface LossPoint {
+  step: number;
+  trainLoss?: number;
+  heldOutLoss?: number;
+  /** Share in [0, 1]. */
+  accuracy?: number;
+}
+
+const tableRows = 10;
+
+export class PthLossChart extends LitElement {
+  static override properties = {
+    points: { attribute: false },
+    label: { type: String },
+  };
+
+  declare points: LossPoint[];
+  /** The figure's accessible name. */
+  declare label: string;
+
+  static override styles = [sharedStyles, ...lossChartStyles];
+
+  private plot: uPlot | undefined;
+  private resizer: ResizeObserver | undefined;
+
+  constructor() {
+    super();
+    this.points = [];
+    this.label = 'Loss and accuracy by step';
+  }
+
+  push(point: LossPoint): void {
+    this.points = [...this.points, point];
+  }
+
+  reset(): void {
+    this.points = [];
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizer?.disconnect();
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+
+  protected override firstUpdated(): void {
+    const target = this.renderRoot.querySelector<HTMLElement>('.plot');
+    if (target === null) return;
+    this.plot = new uPlot(this.options(target.clientWidth || 480), this.series(), target);
+    this.resizer = new ResizeObserver(() => {
+      const width = target.clientWidth;
+      if (width > 0 && this.plot !== undefined && Math.abs(width - this.plot.width) > 1)
+        this.plot.setSize({ width, height: 220 });
+    });
+    this.resizer.observe(target);
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('points')) this.plot?.setData(this.series());
+  }
+
+  private series(): uPlot.AlignedData {
+    const p = this.points;
+    const pick = (f: (q: LossPoint) => number | undefined) => p.map((q) => f(q) ?? null);
+    return [
+      p.map((q) => q.step),
+      pick((q) => q.trainLoss),
+      pick((q) => q.heldOutLoss),
+      pick((q) => (q.accuracy === undefined ? undefined : q.accuracy * 100)),
+    ];
+  }
+
+  private options(width: number): uPlot.Options {
+    return {
+      width,
+      height: 220,
+      legend: { show: true },
+      scales: { x: { time: false }, pct: { range: [0, 100] } },
+      axes: [
+        { label: 'step' },
+        { label: 'loss', scale: 'y' },
+        { label: 'accuracy %', scale: 'pct', side: 1, grid: { show: false } },
+      ],
+      series: [
+        { label: 'step' },
+        { label: 'train loss', stroke: '#2a5bd7', width: 1.5, scale: 'y', spanGaps: true },
+        { label: 'held-out loss', stroke: '#e8710a', width: 1.5, scale: 'y', spanGaps: true },
+        { label: 'accuracy', stroke: '#188038', width: 1.5, scale: 'pct', spanGaps: true, dash: [4, 3] },
+      ],
+    };
+  }
+
+  /** The caption: the latest value of each series. */
+  get summary(): string {
+    if (this.points.length === 0) return 'No steps yet.';
+    const last = (k: 'trainLoss' | 'heldOutLoss' | 'accuracy'): number | undefined => {
+      for (let i = this.points.length - 1; i >= 0; i--) {
+        const v = this.points[i]?.[k];
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    };
+    const step = this.points.at(-1)?.step;
+    const parts = [`Step ${step}: train loss ${formatNumber(last('trainLoss'))}`];
+    if (last('heldOutLoss') !== undefined) parts.push(`held-out loss ${formatNumber(last('heldOutLoss'))}`);
+    if (last('accuracy') !== undefined) parts.push(`accuracy ${formatPercent(last('accuracy'))}`);
+    return `${parts.join(', ')}.`;
+  }
+
+  override render() {
+    const recent = this.points.slice(-tableRows).reverse();
+    return html`
+      <figure role="figure" aria-label=${this.label}>
+        <div class="plot" part="plot" aria-hidden="true"></div>
+        <figcaption>${this.summary}</figcaption>
+      </figure>
+      <details>
+        <summary>Data table (last ${tableRows} steps)</summary>
+        ${
+          recent.length === 0
+            ? nothing
+            : html`<table part="table" aria-label="Loss and accuracy, most recent step first">
+                <thead>
+                  <tr>
+                    <th scope="col">step</th>
+                    <th scope="col">train loss</th>
+                    <th scope="col">held-out loss</th>
+                    <th scope="col">accuracy</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${recent.map(
+                    (q) =>
+                      html`<tr>
+                        <td>${q.step}</td>
+                        <td>${formatNumber(q.trainLoss)}</td>
+                        <td>${formatNumber(q.heldOutLoss)}</td>
+                        <td>${formatPercent(q.accuracy)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+        }
+      </details>
+    `;
+  }
+}
+
+customElements.define('pth-loss-chart', PthLossChart);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pth-loss-chart': PthLossChart;
+  }
+}

@@ -1,0 +1,27 @@
+import { css } from 'lit';
+
+export const modelSummaryStyles = css`
+  table {
+    width: 100%;
+  }
+  caption {
+    text-align: left;
+    font-weight: 600;
+    padding-bottom: 0.3rem;
+  }
+  td.layer {
+    font-family: ui-monospace, monospace;
+    white-space: pre;
+  }
+  tfoot td,
+  tfoot th {
+    border-bottom: none;
+    font-weight: normal;
+  }
+  tfoot th {
+    text-align: left;
+  }
+  [role='note'] {
+    color: #a00;
+  }
+`;

@@ -1,0 +1,62 @@
+/** The setup in the URL: parse, validate, serialize, and round trips. */
+import { describe, expect, it } from 'vitest';
+import { presetNames, presetSpec } from '../../../src/ui/presets.ts';
+import { defaultSetup, parseSetup, serializeSetup } from '../../../src/ui/url-state.ts';
+import { buildModule } from '../../../src/nn/index.ts';
+
+describe('url state', () => {
+  it('reads the example of the issue', () => {
+    const { setup, problems } = parseSetup('?dataset=moons&preset=deep&optim=sgd&lr=0.05&seed=7');
+    expect(problems).toEqual([]);
+    expect(setup).toEqual({
+      ...defaultSetup,
+      dataset: 'moons',
+      preset: 'deep',
+      optim: 'sgd',
+      lr: 0.05,
+      seed: 7,
+    });
+  });
+
+  it('gives the defaults for an empty query', () => {
+    expect(parseSetup('')).toEqual({ setup: defaultSetup, problems: [] });
+  });
+
+  it('reports each bad value and unknown key, keeping the default', () => {
+    const { setup, problems } = parseSetup('dataset=cats&lr=-1&seed=1.5&batch=&wat=1&optim=adam&optim=sgd');
+    expect(setup).toEqual(defaultSetup);
+    expect(problems).toEqual([
+      'dataset=cats is not one of spirals, moons, circles, xor, blobs, sine, mnist; it is ignored',
+      'lr=-1 is not a number from 0.000001 to 10; using 0.01',
+      'seed=1.5 is not a whole number from 0 to 4294967295; using 1',
+      'batch= is not a whole number from 1 to 4096; using 32',
+      "'wat' is not a setting (known: dataset, preset, optim, lr, seed, batch, noise, n); it is ignored",
+      "'optim' is given more than once; the first value is used",
+    ]);
+  });
+
+  it('refuses the CNN preset for 2-D data', () => {
+    const { setup, problems } = parseSetup('dataset=xor&preset=cnn');
+    expect(setup.preset).toBe('mlp');
+    expect(problems).toEqual(['preset=cnn needs image data (dataset=mnist); using preset=mlp']);
+    expect(parseSetup('dataset=mnist&preset=cnn').problems).toEqual([]);
+  });
+
+  it('serializes in a fixed order and round-trips', () => {
+    const setup = { ...defaultSetup, dataset: 'sine' as const, lr: 0.003, noise: 0.25 };
+    const text = serializeSetup(setup);
+    expect(text).toBe('dataset=sine&preset=mlp&optim=adam&lr=0.003&seed=1&batch=32&noise=0.25&n=300');
+    expect(parseSetup(text)).toEqual({ setup, problems: [] });
+  });
+
+  it('has presets that build for 2-D data and for MNIST', () => {
+    for (const name of presetNames) {
+      if (name !== 'cnn')
+        expect(
+          buildModule(presetSpec(name, { features: 2, outputs: 3 })).parameters().length,
+        ).toBeGreaterThan(0);
+      const mnist = buildModule(presetSpec(name, { features: 784, outputs: 10, imageShape: [1, 28, 28] }));
+      expect(mnist.parameters().length).toBeGreaterThan(0);
+    }
+  });
+});
