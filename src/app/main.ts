@@ -8,7 +8,7 @@
 import * as checkpoint from '../checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
 import { saveTorchZip } from '../checkpoint/index.ts';
-import { cpu } from '../tensor/index.ts';
+import { type Backend, selectBackend } from '../tensor/index.ts';
 import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
@@ -63,9 +63,20 @@ function showSetup(setup: Setup): void {
     (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
 }
 
+/**
+ * The device, chosen once: WebGPU where the page has a hardware adapter, else the CPU backend, with a visible
+ * notice saying why (no WebGPU, or WebGPU running in software, where the CPU backend is faster).
+ */
+const device: Promise<Backend> = selectBackend('auto').then((selected) => {
+  const notice = byId('device-notice');
+  notice.textContent = selected.notice ?? `Training on ${selected.kind === 'webgpu' ? 'WebGPU' : 'the CPU'}.`;
+  notice.dataset['kind'] = selected.kind;
+  return selected.backend;
+});
+
 async function apply(setup: Setup, restore: boolean): Promise<void> {
   pause();
-  sandbox = await Sandbox.create(setup, source, cpu);
+  sandbox = await Sandbox.create(setup, source, await device);
   pthlab['app'] = sandbox;
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
   showSetup(setup);

@@ -54,6 +54,15 @@ describe('the sandbox page', () => {
     expect(await statusText(page)).toMatch(/^step 0 · loss [\d.]+ · accuracy [\d.]+%$/);
   });
 
+  it('says which device trains: SwiftShader is WebGPU in software, so the CPU backend, with a notice', async () => {
+    const notice = await page.$eval('#device-notice', (el) => ({
+      text: el.textContent ?? '',
+      kind: el.dataset['kind'],
+    }));
+    expect(notice.kind).toBe('cpu');
+    expect(notice.text).toMatch(/software|CPU/i);
+  });
+
   it('steps, trains and pauses from the keyboard; the views follow', async () => {
     await page.focus('#step');
     await page.keyboard.press('Enter');
