@@ -57,7 +57,7 @@ describe('the sandbox page', () => {
   it('says which device trains: SwiftShader is WebGPU in software, so the CPU backend, with a notice', async () => {
     const notice = await page.$eval('#device-notice', (el) => ({
       text: el.textContent ?? '',
-      kind: el.dataset['kind'],
+      kind: (el as HTMLElement).dataset['kind'],
     }));
     expect(notice.kind).toBe('cpu');
     expect(notice.text).toMatch(/software|CPU/i);
