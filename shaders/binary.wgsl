@@ -18,6 +18,9 @@ struct BinaryParams {
 
 override WG: u32 = 256u;
 override OP: u32 = 0u;
+// params.rank as a constant: the index loop then has a fixed trip count and constant vector indices, which
+// SwiftShader unrolls (a loop bounded by a uniform ran several times slower on broadcasts).
+override RANK: u32 = 1u;
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -78,7 +81,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var rest = i;
   var ia = 0u;
   var ib = 0u;
-  for (var d = i32(params.rank) - 1; d >= 0; d--) {
+  for (var d = i32(RANK) - 1; d >= 0; d--) {
     let size = params.shape[d / 4][d % 4];
     let coord = rest % size;
     rest = rest / size;

@@ -2,7 +2,7 @@
 //
 // Bindings (group 0): 0 a: array<vec4<f32>> (read)    A (batch?, m, k4 * 4): rows padded with zeros to k4 vec4s
 //                     1 b: array<vec4<f32>> (read)    B (batch?, k4 * 4, n4 * 4), padded with zeros likewise
-//                     2 bias: array<f32> (read)       n entries (a placeholder buffer unless HAS_BIAS)
+//                     2 bias: array<f32> (read)       n entries, or m when BIAS_PER_ROW (a placeholder unless HAS_BIAS)
 //                     3 out: array<f32> (write)       (batch, m, n), contiguous, unpadded
 //                     4 params: MatmulParams (uniform)
 // Dispatch: (ceil(n4 / 2 / WG_X), ceil(m / 8 / WG_Y), batch).
@@ -24,6 +24,8 @@ struct MatmulParams {
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 override HAS_BIAS: bool = false;
+// The bias is indexed by output row rather than column (conv2d's per-channel bias, src/gpu/kernels/conv2d.ts).
+override BIAS_PER_ROW: bool = false;
 // 0 none, 1 relu, 2 gelu (erf), 3 tanh, 4 sigmoid: ACTIVATION_CODE in src/kernels/activation.ts.
 override ACTIVATION: u32 = 0u;
 
@@ -62,7 +64,7 @@ fn store(row: u32, col0: u32, lo: vec4<f32>, hi: vec4<f32>, outBase: u32) {
     if (col < n) {
       var v = select(hi[j - 4u], lo[j], j < 4u);
       if (HAS_BIAS) {
-        v += bias[col];
+        v += bias[select(col, row, BIAS_PER_ROW)];
       }
       out[outBase + row * n + col] = activate(v);
     }

@@ -4,9 +4,10 @@
 // Bindings, avg_forward:           0 x (read); 1 y (write); 2 params
 // Bindings, max_backward:          0 dy, 1 indices (read); 2 dx (write); 3 params
 // Bindings, avg_backward:          0 dy (read); 1 dx (write); 2 params
-// Dispatch: grid1d(n*c*hOut*wOut, WG) forward; grid1d(n*c*h*w, WG) backward.
-// Index meaning: forward: invocation i owns output element i; backward: invocation i owns input element i and
-// gathers from every window that contains it (no write conflicts). indices are offsets in the (h, w) plane.
+// Dispatch: grid1d(n*c*hOut*wOut, WG) forward; grid1d(n*c*h, WG) max_backward; grid1d(n*c*h*w, WG) avg_backward.
+// Index meaning: forward: invocation i owns output element i; max_backward: invocation i owns input row i
+// (plane, iy) and gathers the windows whose argmax is in it; avg_backward: invocation i owns input element i
+// and gathers from every window that contains it (no write conflicts, no atomics). indices are offsets in the (h, w) plane.
 // avg_pool2d has no dilation: the host passes dil = 1.
 
 struct Pool2dParams {
@@ -115,35 +116,35 @@ fn avg_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   y[i] = sum / avg_divisor(p, oy, ox);
 }
 
+// One invocation per input row (plane, iy): it zeroes the row, then adds dy of every window that covers row iy
+// (at most one ky per window) and whose argmax lies in this row. Only this invocation writes the row.
 @compute @workgroup_size(WG)
 fn max_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let p = params;
   let i = flat(gid, groups);
-  if (i >= p.n * p.c * p.h * p.w) {
+  if (i >= p.n * p.c * p.h) {
     return;
   }
-  let ix = i % p.w;
-  let iy = (i / p.w) % p.h;
-  let plane = i / (p.w * p.h);
-  let here = i32(iy * p.w + ix);
-  var acc = 0.0;
+  let iy = i % p.h;
+  let plane = i / p.h;
+  let rowBase = i * p.w;
+  for (var ix = 0u; ix < p.w; ix++) {
+    dx[rowBase + ix] = 0.0;
+  }
+  let rowStart = i32(iy * p.w);
   for (var ky = 0u; ky < p.kH; ky++) {
     let ty = i32(iy + p.padH) - i32(ky * p.dilH);
     if (ty < 0 || u32(ty) % p.strideH != 0u || u32(ty) / p.strideH >= p.hOut) {
       continue;
     }
-    for (var kx = 0u; kx < p.kW; kx++) {
-      let tx = i32(ix + p.padW) - i32(kx * p.dilW);
-      if (tx < 0 || u32(tx) % p.strideW != 0u || u32(tx) / p.strideW >= p.wOut) {
-        continue;
-      }
-      let o = (plane * p.hOut + u32(ty) / p.strideH) * p.wOut + u32(tx) / p.strideW;
-      if (indicesIn[o] == here) {
-        acc += dy[o];
+    let outRow = (plane * p.hOut + u32(ty) / p.strideH) * p.wOut;
+    for (var ox = 0u; ox < p.wOut; ox++) {
+      let column = indicesIn[outRow + ox] - rowStart;
+      if (column >= 0 && column < i32(p.w)) {
+        dx[rowBase + u32(column)] += dy[outRow + ox];
       }
     }
   }
-  dx[i] = acc;
 }
 
 @compute @workgroup_size(WG)

@@ -5,7 +5,7 @@
 // Dispatch: grid1d(n, WG) from src/gpu/dispatch.ts.
 // Index meaning: invocation i = gid.x + gid.y * gx * WG writes out[i], i < n, out contiguous of shape `shape`
 // (rank <= 8, dims packed 4 per vec4); src is read at sum(coord[d] * strides[d]). The host merges dims that
-// need no index arithmetic. Twin: stridedCopy in src/gpu/kernels/strided-copy.ts.
+// need no index arithmetic. Twin: stridedCopy in src/kernels/strided-copy.ts.
 
 struct StridedCopyParams {
   n: u32,

@@ -18,6 +18,7 @@ export * from './kernels/conv2d.ts';
 export * from './kernels/cross-entropy.ts';
 export * from './kernels/dropout.ts';
 export * from './kernels/embedding.ts';
+export * from './kernels/im2col.ts';
 export * from './kernels/layer-norm.ts';
 export * from './kernels/matmul.ts';
 export * from './kernels/optimizer.ts';

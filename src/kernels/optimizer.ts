@@ -49,6 +49,22 @@ export interface AdamOptions {
   step: number;
 }
 
+/** torch.optim.Adam / AdamW single-tensor update (adam.py, adamw.py), in place. */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: param *= 1 - lr * weight_decay before the moments; Adam: grad += weight_decay * param. */
+  decoupled: boolean;
+  maximize: boolean;
+  /** lr / (1 - beta1^step), computed on the host in float64 as torch does. */
+  stepSize: number;
+  /** sqrt(1 - beta2^step), likewise. */
+  biasCorrection2Sqrt: number;
+}
+
 /** Python-double scalars of one Adam step, as torch computes them. */
 export function adamScalars(o: AdamOptions): { stepSize: number; biasCorrection2Sqrt: number } {
   const biasCorrection1 = 1 - o.beta1 ** o.step;

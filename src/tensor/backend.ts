@@ -12,6 +12,9 @@
  * - Host-side scalars (learning rate, bias corrections, dropout seeds) are plain arguments.
  */
 import type { BinaryOp } from '../kernels/binary.ts';
+import type { Conv2dShape as Conv2dGeometry } from '../kernels/conv2d.ts';
+import type { AdamHyper, SgdOptions as SgdHyper } from '../kernels/optimizer.ts';
+import type { Pool2dShape as Pool2dGeometry } from '../kernels/pool2d.ts';
 
 /**
  * 'int64' is torch's dtype for class targets and indices (`torch.long`). Its buffers hold int32 values
@@ -50,66 +53,11 @@ export interface MatmulGeometry {
   bBatched: boolean;
 }
 
-/** NCHW conv2d, groups = 1. */
-export interface Conv2dGeometry {
-  n: number;
-  cIn: number;
-  h: number;
-  w: number;
-  cOut: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  dilH: number;
-  dilW: number;
-}
-
-/** NCHW pooling; ceil_mode = False. */
-export interface Pool2dGeometry {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  dilH: number;
-  dilW: number;
-}
-
-/** torch.optim.SGD's single-tensor update (sgd.py `_single_tensor_sgd`), in place. */
-export interface SgdHyper {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-  /** The momentum buffer is new: it becomes a clone of the (decayed) gradient. */
-  firstStep: boolean;
-}
-
-/** torch.optim.Adam / AdamW single-tensor update (adam.py, adamw.py), in place. */
-export interface AdamHyper {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** AdamW: param *= 1 - lr * weight_decay before the moments; Adam: grad += weight_decay * param. */
-  decoupled: boolean;
-  maximize: boolean;
-  /** lr / (1 - beta1^step), computed on the host in float64 as torch does. */
-  stepSize: number;
-  /** sqrt(1 - beta2^step), likewise. */
-  biasCorrection2Sqrt: number;
-}
+// The geometry and optimizer-hyperparameter types are defined once, beside their kernels (src/kernels), under
+// the names the Backend interface uses.
+// Conv2dGeometry: NCHW conv2d, groups = 1. Pool2dGeometry: NCHW pooling, ceil_mode = False.
+// SgdHyper: torch.optim.SGD's single-tensor update. AdamHyper: Adam / AdamW with host-computed scalars.
+export type { Conv2dGeometry, Pool2dGeometry, SgdHyper, AdamHyper };
 
 export interface Backend {
   readonly name: string;

@@ -41,7 +41,11 @@ export function encodeBinary(runtime: GpuRuntime, step: StepEncoder, args: Binar
     broadcastStrides(args.bShape, shape),
     contiguousStrides(shape),
   ]);
-  const pipeline = runtime.pipeline('binary', 'main', { WG, OP: BINARY_OPS.indexOf(args.op) });
+  const pipeline = runtime.pipeline('binary', 'main', {
+    WG,
+    OP: BINARY_OPS.indexOf(args.op),
+    RANK: merged.shape.length,
+  });
   step.dispatch({
     pipeline,
     buffers: [args.a, args.b, args.out],

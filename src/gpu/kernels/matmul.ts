@@ -21,7 +21,15 @@ export const MatmulParams = defineParams('MatmulParams', {
 });
 
 const BLOCK = 8; // each invocation computes a BLOCK x BLOCK output tile
-const WG = 8;
+const WG_INVOCATIONS = 64;
+
+/** A 64-invocation workgroup no taller than m needs: conv2d's few-row products (m = cOut) would otherwise
+ * leave most invocations of an 8 x 8 workgroup idle, which SwiftShader still pays for. */
+function workgroupShape(m: number): { x: number; y: number } {
+  let y = 1;
+  while (y < 8 && y * BLOCK < m) y *= 2;
+  return { x: WG_INVOCATIONS / y, y };
+}
 
 export interface MatmulGpuArgs extends MatmulShape {
   a: GPUBuffer;
@@ -31,7 +39,12 @@ export interface MatmulGpuArgs extends MatmulShape {
   aLength: number;
   bLength: number;
   bias?: GPUBuffer;
+  /** The bias has m entries, one per output row, rather than n. */
+  biasPerRow?: boolean;
   activation?: Activation;
+  /** B is already stored (batchB, k, n) rounded up to multiples of 4, zero-padded (as shaders/im2col.wgsl
+   * writes it): bound as it is. bLength still counts the unpadded elements. */
+  bPadded?: boolean;
 }
 
 const roundUp4 = (x: number): number => Math.ceil(x / 4) * 4;
@@ -64,7 +77,7 @@ export function encodeMatmul(runtime: GpuRuntime, step: StepEncoder, args: Matmu
   }
   // op(B) as (batchB, kP, nP).
   let b = args.b;
-  if (transB || k !== kP || n !== nP) {
+  if (!args.bPadded && (transB || k !== kP || n !== nP)) {
     b = runtime.buffers.acquire(4 * (strideB ? batch : 1) * kP * nP);
     step.releaseOnSubmit(b);
     encodePack(runtime, step, {
@@ -81,10 +94,13 @@ export function encodeMatmul(runtime: GpuRuntime, step: StepEncoder, args: Matmu
     });
   }
 
+  if (args.bPadded && transB) throw new RangeError('matmul: a padded B cannot be transposed');
+  const wg = workgroupShape(m);
   const pipeline = runtime.pipeline('matmul', 'main', {
-    WG_X: WG,
-    WG_Y: WG,
+    WG_X: wg.x,
+    WG_Y: wg.y,
     HAS_BIAS: args.bias ? 1 : 0,
+    BIAS_PER_ROW: args.biasPerRow ? 1 : 0,
     ACTIVATION: ACTIVATION_CODE[args.activation ?? 'none'],
   });
   step.dispatch({
@@ -99,7 +115,7 @@ export function encodeMatmul(runtime: GpuRuntime, step: StepEncoder, args: Matmu
       strideA: strideA ? (m * kP) / 4 : 0,
       strideB: strideB ? (kP * nP) / 4 : 0,
     }),
-    workgroups: [Math.ceil(n / BLOCK / WG), Math.ceil(m / BLOCK / WG), batch],
+    workgroups: [Math.ceil(n / BLOCK / wg.x), Math.ceil(m / BLOCK / wg.y), batch],
     label: 'matmul',
   });
 }

@@ -56,7 +56,7 @@ export function encodeMaxPool2dBackward(
     pipeline: runtime.pipeline('pool2d', 'max_backward', { WG }),
     buffers: [a.dy, a.indices, a.dx],
     params: pack(s),
-    workgroups: grid1d(s.n * s.c * s.h * s.w, WG),
+    workgroups: grid1d(s.n * s.c * s.h, WG), // one invocation per input row
     label: 'max_pool2d.backward',
   });
 }

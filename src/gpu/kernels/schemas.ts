@@ -2,10 +2,10 @@
 import type { ParamsSchema, FieldType } from '../params.ts';
 import { BatchNormParams } from './batch-norm.ts';
 import { BinaryParams } from './binary.ts';
-import { Conv2dParams } from './conv2d.ts';
 import { CrossEntropyParams } from './cross-entropy.ts';
 import { DropoutParams } from './dropout.ts';
 import { EmbeddingParams } from './embedding.ts';
+import { Im2colParams } from './im2col.ts';
 import { LayerNormParams } from './layer-norm.ts';
 import { MatmulParams } from './matmul.ts';
 import { AdamParams, SgdParams } from './optimizer.ts';
@@ -20,10 +20,10 @@ import { UnaryParams } from './unary.ts';
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
   batch_norm: [BatchNormParams],
   binary: [BinaryParams],
-  conv2d: [Conv2dParams],
   cross_entropy: [CrossEntropyParams],
   dropout: [DropoutParams],
   embedding: [EmbeddingParams],
+  im2col: [Im2colParams],
   layer_norm: [LayerNormParams],
   matmul: [MatmulParams],
   optimizer: [SgdParams, AdamParams],

@@ -9,7 +9,7 @@ import { dropoutMask } from '../../kernels/dropout.ts';
 import { embedding, embeddingBackward } from '../../kernels/embedding.ts';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from '../../kernels/conv2d.ts';
 import { matmul } from '../../kernels/matmul.ts';
-import { expandStrides, permuteStrides, stridedCopy } from '../../gpu/kernels/strided-copy.ts';
+import { expandStrides, permuteStrides, stridedCopy } from '../../kernels/strided-copy.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from '../../kernels/pool2d.ts';
 import { reduce } from '../../kernels/reduce.ts';
 import { unary, unaryBackward } from '../../kernels/unary.ts';

@@ -24,7 +24,8 @@ import {
   encodeMaxPool2dBackward,
 } from '../../gpu/kernels/pool2d.ts';
 import { encodeReduce } from '../../gpu/kernels/reduce.ts';
-import { encodeStridedCopy, expandStrides, permuteStrides } from '../../gpu/kernels/strided-copy.ts';
+import { encodeStridedCopy } from '../../gpu/kernels/strided-copy.ts';
+import { expandStrides, permuteStrides } from '../../kernels/strided-copy.ts';
 import { encodeUnary, encodeUnaryBackward } from '../../gpu/kernels/unary.ts';
 import { GpuRuntime } from '../../gpu/runtime.ts';
 import { preloadShaders } from '../../gpu/shader-source.ts';
