@@ -1,13 +1,30 @@
-/** `pthlab inspect FILE [--json]`: what a checkpoint holds, as a table for people or the canonical digest. */
-import { loadCheckpoint } from '../checkpoint/index.ts';
+/**
+ * `pthlab inspect FILE [--json] [--stats]`: what a checkpoint holds, as a table for people or the canonical
+ * digest; `--stats` adds per-tensor statistics (src/analysis/stats.ts), and a file that records its origin (a
+ * pthlab general checkpoint) has it shown, with a warning when a newer pthlab format wrote it.
+ */
+import { type StoredTensor, loadCheckpoint } from '../checkpoint/index.ts';
+import { readProvenance, tensorStats } from '../analysis/index.ts';
 import { digestCheckpoint, digestJson, leafJson } from '../checkpoint/inspect/digest.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
 import { readBytes } from './files.ts';
 import { formatTable, grouped, humanBytes } from './table.ts';
 
-export async function inspectCommand(path: string, options: { json: boolean }): Promise<string> {
+export interface InspectOptions {
+  json: boolean;
+  stats?: boolean;
+  /** Where warnings go (stderr); without it they are part of the returned text. */
+  warn?: (line: string) => void;
+}
+
+export async function inspectCommand(path: string, options: InspectOptions): Promise<string> {
   const bytes = readBytes(path);
   const loaded = loadCheckpoint(bytes);
+  if (options.stats === true) {
+    const { tensors } = flatten(loaded.value);
+    if (options.json) return statsJson(tensors);
+    return statsTable(tensors);
+  }
   if (options.json) {
     return digestJson(await digestCheckpoint(loaded.format, loaded.value, loaded.metadata));
   }
@@ -42,7 +59,38 @@ export async function inspectCommand(path: string, options: { json: boolean }): 
       ),
     );
   }
+  const origin = readProvenance(loaded.value);
+  if (origin !== undefined) {
+    const rows: string[][] = [...origin.fields];
+    if (origin.step !== undefined) rows.push(['step', origin.step]);
+    if (origin.arch !== undefined) rows.push(['arch', origin.arch]);
+    lines.push('', formatTable(['origin', 'recorded'], rows, [false, false]));
+    for (const w of origin.warnings) {
+      if (options.warn !== undefined) options.warn(w);
+      else lines.push(`warning: ${w}`);
+    }
+  }
   return lines.join('\n');
+}
+
+const statNames = ['mean', 'std', 'min', 'max', 'norm', 'zeroFraction', 'nanCount', 'infCount'] as const;
+
+function statsTable(tensors: [string, StoredTensor][]): string {
+  const rows = tensors.map(([key, t]) => {
+    const s = tensorStats(t, key);
+    const g = (v: number) => (Number.isNaN(v) ? 'nan' : Number.isInteger(v) ? String(v) : v.toPrecision(5));
+    return [key, t.dtype.name, `(${t.shape.join(', ')})`, ...statNames.map((n) => g(s[n]))];
+  });
+  const header = ['key', 'dtype', 'shape', 'mean', 'std', 'min', 'max', 'L2 norm', 'zeros', 'NaN', 'Inf'];
+  return formatTable(header, rows, [false, false, false, true, true, true, true, true, true, true, true]);
+}
+
+/** {key: {numel, mean, ...}}; NaN and infinities as the strings "NaN", "Infinity", "-Infinity". */
+function statsJson(tensors: [string, StoredTensor][]): string {
+  const out = Object.fromEntries(tensors.map(([key, t]) => [key, tensorStats(t, key)]));
+  return JSON.stringify(out, (_k, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
+  );
 }
 
 function describeFormat(format: string): string {

@@ -1,7 +1,10 @@
-/** The `pthlab` command: inspect and convert checkpoints, train (fuse joins as the engine lands). */
+/** The `pthlab` command: inspect, convert, fuse and diff checkpoints, and train. */
 import { parseArgs } from 'node:util';
 import { CheckpointError } from '../checkpoint/index.ts';
+import { AnalysisError } from '../analysis/index.ts';
 import { convertCommand, UsageError } from './convert.ts';
+import { diffCommand, diffUsage } from './diff.ts';
+import { fuseCommand, fuseUsage, parseWeights } from './fuse.ts';
 import { inspectCommand } from './inspect.ts';
 import { parseTrainArgs, trainCommand, trainUsage } from './train.ts';
 import { StateDictError } from '../nn/index.ts';
@@ -9,8 +12,11 @@ import { OptimizerStateError } from '../optim/index.ts';
 import { TrainError } from '../train/index.ts';
 
 const usage = `usage:
-  pthlab inspect FILE [--json]     what a .pth/.pt/.bin/.safetensors file holds
+  pthlab inspect FILE [--json] [--stats]
+                                   what a .pth/.pt/.bin/.safetensors file holds (--stats: per-tensor statistics)
   pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors
+${fuseUsage}
+${diffUsage}
 ${trainUsage}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -18,13 +24,44 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'inspect') {
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { json: { type: 'boolean' } },
+      options: { json: { type: 'boolean' }, stats: { type: 'boolean' } },
       allowPositionals: true,
     });
     if (positionals.length !== 1) throw new UsageError('inspect takes one FILE');
-    process.stdout.write(
-      `${await inspectCommand(positionals[0] as string, { json: values.json === true })}\n`,
-    );
+    const text = await inspectCommand(positionals[0] as string, {
+      json: values.json === true,
+      stats: values.stats === true,
+      warn: (line) => process.stderr.write(`pthlab: warning: ${line}\n`),
+    });
+    process.stdout.write(`${text}\n`);
+    return 0;
+  }
+  if (command === 'fuse') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { out: { type: 'string' }, weights: { type: 'string' } },
+      allowPositionals: true,
+    });
+    if (values.out === undefined) throw new UsageError('fuse: --out is required');
+    const lines = fuseCommand({
+      inputs: positionals,
+      out: values.out,
+      ...(values.weights === undefined ? {} : { weights: parseWeights(values.weights) }),
+    });
+    for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
+    return 0;
+  }
+  if (command === 'diff') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 2) throw new UsageError('diff takes two files, A and B');
+    const result = diffCommand(positionals[0] as string, positionals[1] as string, {
+      json: values.json === true,
+    });
+    process.stdout.write(`${result.text}\n`);
     return 0;
   }
   if (command === 'convert') {
@@ -57,6 +94,7 @@ try {
     process.exitCode = 2;
   } else if (
     error instanceof TrainError ||
+    error instanceof AnalysisError ||
     error instanceof StateDictError ||
     error instanceof OptimizerStateError
   ) {

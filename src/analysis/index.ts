@@ -1,0 +1,7 @@
+/** Checkpoint analysis: statistics, differences, fusion (averaging) and provenance of state_dicts. */
+export { AnalysisError } from './errors.ts';
+export { elementsOf, stateDictOf } from './elements.ts';
+export { type TensorStats, tensorStats } from './stats.ts';
+export { type Fused, type FuseInput, checkWeights, fuseStateDicts } from './fuse.ts';
+export { type KeyDiff, diffStateDicts, differs } from './diff.ts';
+export { type Provenance, readProvenance } from './provenance.ts';
