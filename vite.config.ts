@@ -2,5 +2,9 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   server: { host: '127.0.0.1' },
-  build: { target: 'es2022' },
+  build: {
+    target: 'es2022',
+    // The app's pages: the sandbox, the checkpoint tools (fusion, loss along a line), the tutorial.
+    rollupOptions: { input: { main: 'index.html', tools: 'tools.html', tutorial: 'tutorial.html' } },
+  },
 });

@@ -1,0 +1,167 @@
+/**
+ * `<pth-loss-line>`: the loss (left axis) and accuracy (right axis, percent) of the model
+ * (1 − α)·A + α·B against α, drawn with uPlot: a one-dimensional slice of the loss landscape through two
+ * checkpoints. The text equivalent is the caption (both ends and the lowest point) and a data table of every
+ * point, in a `<details>` reachable by keyboard; the row of the current α is marked.
+ *
+ * A thin view: set `points` (from `lossLine`) and `alpha`.
+ *
+ * @csspart plot - the element uPlot draws in.
+ * @csspart table - the data table.
+ */
+/// <reference types="vite/client" />
+import { LitElement, html } from 'lit';
+import uPlot from 'uplot';
+import { formatNumber, formatPercent, sharedStyles } from '../shared.styles.ts';
+import type { LinePoint } from './line.ts';
+import { lossLineStyles } from './pth-loss-line.styles.ts';
+
+const height = 220;
+
+export class PthLossLine extends LitElement {
+  static override properties = {
+    points: { attribute: false },
+    alpha: { type: Number },
+    label: { type: String },
+  };
+
+  declare points: LinePoint[];
+  /** The α the page's slider is at, marked in the table and drawn as a vertical line. */
+  declare alpha: number | undefined;
+  /** The figure's accessible name. */
+  declare label: string;
+
+  static override styles = [sharedStyles, ...lossLineStyles];
+
+  private plot: uPlot | undefined;
+  private resizer: ResizeObserver | undefined;
+
+  constructor() {
+    super();
+    this.points = [];
+    this.alpha = undefined;
+    this.label = 'Loss along the line from checkpoint A (α = 0) to checkpoint B (α = 1)';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizer?.disconnect();
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+
+  protected override firstUpdated(): void {
+    const target = this.renderRoot.querySelector<HTMLElement>('.plot');
+    if (target === null) return;
+    this.plot = new uPlot(this.options(target.clientWidth || 480), this.series(), target);
+    this.resizer = new ResizeObserver(() => {
+      const width = target.clientWidth;
+      if (width > 0 && this.plot !== undefined && Math.abs(width - this.plot.width) > 1)
+        this.plot.setSize({ width, height });
+    });
+    this.resizer.observe(target);
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('points')) this.plot?.setData(this.series());
+    else if (changed.has('alpha')) this.plot?.redraw(false);
+  }
+
+  private series(): uPlot.AlignedData {
+    const p = this.points;
+    return [
+      p.map((q) => q.alpha),
+      p.map((q) => q.loss),
+      p.map((q) => (q.accuracy === undefined ? null : q.accuracy * 100)),
+    ];
+  }
+
+  private options(width: number): uPlot.Options {
+    return {
+      width,
+      height,
+      legend: { show: true },
+      scales: { x: { time: false }, pct: { range: [0, 100] } },
+      axes: [
+        { label: 'α (0 = A, 1 = B)' },
+        { label: 'loss', scale: 'y' },
+        { label: 'accuracy %', scale: 'pct', side: 1, grid: { show: false } },
+      ],
+      series: [
+        { label: 'α' },
+        { label: 'loss', stroke: '#2a5bd7', width: 1.5, scale: 'y', points: { show: true, size: 4 } },
+        { label: 'accuracy', stroke: '#188038', width: 1.5, scale: 'pct', spanGaps: true, dash: [4, 3] },
+      ],
+      hooks: { draw: [(u) => this.drawMarker(u)] },
+    };
+  }
+
+  /** A vertical line at the current α. */
+  private drawMarker(u: uPlot): void {
+    if (this.alpha === undefined || this.points.length === 0) return;
+    const x = Math.round(u.valToPos(this.alpha, 'x', true));
+    const { top, height: h } = u.bbox;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#e8710a';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + h);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  /** The caption: both checkpoints' points and the lowest loss on the line. */
+  get summary(): string {
+    if (this.points.length === 0) return 'Load two compatible checkpoints to see the line.';
+    const at = (alpha: number) => this.points.find((p) => p.alpha === alpha);
+    const lowest = this.points.reduce((m, p) => (p.loss < m.loss ? p : m));
+    const parts: string[] = [];
+    const a = at(0);
+    const b = at(1);
+    if (a !== undefined) parts.push(`A (α = 0): loss ${formatNumber(a.loss)}`);
+    if (b !== undefined) parts.push(`B (α = 1): loss ${formatNumber(b.loss)}`);
+    parts.push(`lowest loss ${formatNumber(lowest.loss)} at α = ${lowest.alpha}`);
+    return `${this.points.length} points from α = ${this.points[0]?.alpha} to ${this.points.at(-1)?.alpha}. ${parts.join('; ')}.`;
+  }
+
+  override render() {
+    return html`
+      <figure role="figure" aria-label=${this.label}>
+        <div class="plot" part="plot" aria-hidden="true"></div>
+        <figcaption>${this.summary}</figcaption>
+      </figure>
+      <details>
+        <summary>Data table (${this.points.length} points)</summary>
+        <table part="table" aria-label="Loss and accuracy by α">
+          <thead>
+            <tr>
+              <th scope="col">α</th>
+              <th scope="col">loss</th>
+              <th scope="col">accuracy</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${this.points.map(
+              (p) =>
+                html`<tr class=${p.alpha === this.alpha ? 'current' : ''}>
+                  <td>${p.alpha}${p.alpha === 0 ? ' (A)' : p.alpha === 1 ? ' (B)' : ''}</td>
+                  <td>${formatNumber(p.loss)}</td>
+                  <td>${formatPercent(p.accuracy)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </details>
+    `;
+  }
+}
+
+customElements.define('pth-loss-line', PthLossLine);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pth-loss-line': PthLossLine;
+  }
+}
