@@ -1,16 +1,17 @@
 /**
- * `npm run bench [-- --json] [-- --only engine|checkpoint] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
+ * `npm run bench [-- --json] [-- --only engine|checkpoint|page] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
  * measured in the same run on this machine, reported as ratios. Never a pass/fail threshold: the machine is
  * shared and noisy. Progress goes to stderr; stdout holds the tables, or with --json ONE JSON object:
- * `{ rows, adapter, peers, notes, checkpoint }` (the parts not run are left out).
+ * `{ rows, adapter, peers, notes, checkpoint, page }` (the parts not run are left out).
  */
 import { parseArgs } from 'node:util';
 import { type IoReport, checkpointIoReport } from './checkpoint-io.ts';
 import { type EngineReport, engineReport } from './engine/report.ts';
 import { engineTable } from './engine/table.ts';
+import { type PageReport, pageReport, pageTable } from './page/report.ts';
 import { type CellBudget, type Column, columns as allColumns, defaultBudget } from './engine/workloads.ts';
 
-const parts = ['engine', 'checkpoint'] as const;
+const parts = ['engine', 'checkpoint', 'page'] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -63,15 +64,23 @@ const run = chosenParts(values.only);
 const columns = chosenColumns(values.columns);
 let engine: EngineReport | undefined;
 let checkpoint: IoReport | undefined;
+let page: PageReport | undefined;
 if (run.includes('engine')) engine = await engineReport({ columns, budget: chosenBudget(values.seconds) });
 if (run.includes('checkpoint')) {
   process.stderr.write('checkpoint I/O...\n');
   checkpoint = await checkpointIoReport();
 }
+if (run.includes('page')) page = await pageReport();
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}) })}\n`,
+  );
 } else {
-  const tables = [engine && engineTable(engine), checkpoint && checkpointTable(checkpoint)];
+  const tables = [
+    engine && engineTable(engine),
+    checkpoint && checkpointTable(checkpoint),
+    page && pageTable(page),
+  ];
   process.stdout.write(`${tables.filter((t) => t !== undefined).join('\n\n')}\n`);
 }

@@ -1,6 +1,6 @@
 /**
  * The sandbox page (index.html): the setup from the URL, a Sandbox over src/train, and the components of
- * src/ui fed from it. Train runs steps in small batches per animation frame so the page stays responsive;
+ * src/ui fed from it. Train runs as many steps per animation frame as fit a small time budget, so the page stays responsive;
  * the held-out loss, decision map and weights refresh every few steps; the run is autosaved to IndexedDB
  * (never a diverged state) and restored after a reload of the same setup. The checkpoint inspector stays on
  * the page for files that are not this model's.
@@ -12,6 +12,7 @@ import { type Backend, selectBackend } from '../tensor/index.ts';
 import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
+import type { LossPoint } from '../ui/loss-chart/pth-loss-chart.ts';
 import { modulePredict } from '../ui/decision-map/module-predict.ts';
 import '../ui/index.ts';
 import { presetLabels, presetNames } from '../ui/presets.ts';
@@ -131,25 +132,57 @@ async function refresh(all: boolean): Promise<void> {
   if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
 }
 
-async function trainSteps(count: number): Promise<boolean> {
+/**
+ * Training work per animation frame, in milliseconds. Steps run until the budget is spent (at least one), so
+ * a frame stays far below the 50 ms of a long task whatever one step costs; the held-out refresh and the
+ * autosave each get a frame of their own.
+ */
+const frameBudgetMs = 12;
+// Set when a step lands on a multiple of 20 (refresh the views) or 100 (autosave): done at exactly that step.
+let refreshDue = false;
+let saveDue = false;
+
+/** Trains `count` steps, or for `budgetMs`, stopping early at a step that is due a refresh. */
+async function trainSteps(limit: { count: number } | { budgetMs: number }): Promise<boolean> {
+  const start = performance.now();
+  const points: LossPoint[] = [];
   try {
-    for (let i = 0; i < count; i++) {
+    for (let i = 1; ; i++) {
       const r = await sandbox.trainStep();
       status.step = r.step;
       status.loss = r.loss;
       if (r.accuracy !== undefined) status.accuracy = r.accuracy;
-      chart.push({ step: r.step, trainLoss: r.loss });
-      if (r.step % 20 === 0) await refresh(true);
-      if (r.step % 100 === 0) await save();
+      points.push({ step: r.step, trainLoss: r.loss });
+      if (r.step % 20 === 0) refreshDue = true;
+      if (r.step % 100 === 0) saveDue = true;
+      const done = 'count' in limit ? i >= limit.count : performance.now() - start >= limit.budgetMs;
+      if (done || refreshDue) return true;
     }
-    return true;
   } catch (e) {
     pause();
     const message = e instanceof Error ? e.message : String(e);
     byId('run-error').textContent = message;
     if (e instanceof DivergenceError) status.loss = e.value;
     return false;
+  } finally {
+    // One chart update per frame, however many steps ran.
+    if (points.length > 0) chart.points = [...chart.points, ...points];
   }
+}
+
+/** The refresh or autosave a step asked for, if any; true when there was one. */
+async function dueWork(): Promise<boolean> {
+  if (refreshDue) {
+    refreshDue = false;
+    await refresh(true);
+    return true;
+  }
+  if (saveDue) {
+    saveDue = false;
+    await save();
+    return true;
+  }
+  return false;
 }
 
 async function save(): Promise<void> {
@@ -182,7 +215,7 @@ function pause(): void {
 
 async function loop(): Promise<void> {
   while (running) {
-    if (!(await trainSteps(5))) break;
+    if (!(await dueWork()) && !(await trainSteps({ budgetMs: frameBudgetMs }))) break;
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
   await save();
@@ -197,7 +230,15 @@ buttons.pause.addEventListener('click', () => {
   pause();
   buttons.train.focus();
 });
-buttons.step.addEventListener('click', () => void trainSteps(1).then(() => refresh(true)));
+buttons.step.addEventListener(
+  'click',
+  () =>
+    void trainSteps({ count: 1 }).then(async () => {
+      refreshDue = false;
+      await refresh(true);
+      if (saveDue) await dueWork();
+    }),
+);
 buttons.reset.addEventListener('click', () => {
   pause();
   sandbox.reset();

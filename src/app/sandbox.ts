@@ -155,6 +155,23 @@ export class Sandbox {
     }
   }
 
+  /**
+   * The model's outputs for `rows` inputs `x` ((rows, features) row-major), in eval mode without autograd:
+   * what a test compares with PyTorch, and what a page can show for points of its own.
+   */
+  async logits(x: Float32Array, rows: number): Promise<Float32Array> {
+    const m = this.model;
+    const training = m.training;
+    m.eval();
+    try {
+      const input = fromHost(x, [rows, ...this.inputShape.slice(1)], { backend: this.backend });
+      const output = noGrad(() => m.forward(input)); // (rows, outputs)
+      return Float32Array.from(await output.data());
+    } finally {
+      m.train(training);
+    }
+  }
+
   checkpointParts(): CheckpointParts {
     return {
       model: this.model,

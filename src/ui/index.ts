@@ -5,6 +5,7 @@
 export { PthCheckpointBar } from './checkpoint-bar/pth-checkpoint-bar.ts';
 export { ModelCheckpoints, type CheckpointActions, type SavedFile } from './checkpoint-bar/actions.ts';
 export { PthDecisionMap, type MapPoints, type PredictFn } from './decision-map/pth-decision-map.ts';
+export { modulePredict } from './decision-map/module-predict.ts';
 export { PthDrawPad } from './draw-pad/pth-draw-pad.ts';
 export { PthInspector } from './inspector/pth-inspector.ts';
 export { PthLossChart, type LossPoint } from './loss-chart/pth-loss-chart.ts';

@@ -3,9 +3,11 @@
  * with WebGPU on SwiftShader (ENVIRONMENT.md). Every console error and page error is collected so a test
  * can assert there were none.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { type Server, createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 
@@ -20,18 +22,17 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function startBrowser(): Promise<BrowserSession> {
-  const server: ViteDevServer = await createServer({
-    configFile: 'vite.config.ts',
-    logLevel: 'error',
-    // No watching, no hot reload: a file edited during a run must not reload a page mid-test.
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-  });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (address === null || address === undefined || typeof address === 'string')
-    throw new Error('vite did not listen');
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+export interface StartOptions {
+  /**
+   * Serve the files of this directory as they are (a plain static server, no Vite): for pages that must work
+   * with nothing but built files. Default: Vite's dev server on the repository.
+   */
+  readonly staticRoot?: string;
+}
+
+export async function startBrowser(options: StartOptions = {}): Promise<BrowserSession> {
+  const server = options.staticRoot === undefined ? await startVite() : await startStatic(options.staticRoot);
+  const baseUrl = server.baseUrl;
   const profile = mkdtempSync(join(tmpdir(), 'pthlab-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: chromiumPath,
@@ -70,5 +71,59 @@ export async function startBrowser(): Promise<BrowserSession> {
       await server.close();
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+interface RunningServer {
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+async function startVite(): Promise<RunningServer> {
+  const server: ViteDevServer = await createServer({
+    configFile: 'vite.config.ts',
+    logLevel: 'error',
+    // No watching, no hot reload: a file edited during a run must not reload a page mid-test.
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (address === null || address === undefined || typeof address === 'string')
+    throw new Error('vite did not listen');
+  return { baseUrl: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+};
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A static file server on loopback: GET of files under `root`, 404 for anything else. */
+async function startStatic(root: string): Promise<RunningServer> {
+  const server: Server = createHttpServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    const file = join(root, path);
+    if (path.includes('..') || !isFile(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,135 @@
+/**
+ * The sandbox page's speed in headless Chromium (`npm run bench -- --only page`): for each setup, the time
+ * from navigation to the page being ready and to the first training step (Train clicked as soon as it is
+ * ready), then, while training, frames per second and the longest frame (gaps between requestAnimationFrame
+ * callbacks) and the long tasks the browser reported (PerformanceObserver 'longtask', > 50 ms). Measured,
+ * never asserted: the machine is shared.
+ */
+import type { Page } from 'puppeteer-core';
+import { startBrowser } from '../../test/browser/browser.ts';
+
+export interface PageRow {
+  name: string;
+  url: string;
+  device: string;
+  readyMs: number;
+  firstStepMs: number;
+  trainSeconds: number;
+  steps: number;
+  fps: number;
+  longestFrameMs: number;
+  p95FrameMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+}
+
+export interface PageReport {
+  rows: PageRow[];
+}
+
+const setups = [
+  { name: 'spirals mlp', url: '/?dataset=spirals&preset=mlp&seed=1' },
+  { name: 'digits mlp', url: '/?dataset=mnist&preset=mlp&seed=1' },
+];
+
+// Installed before the page's own scripts: frame times, long tasks, and the first step's time.
+const probe = `(() => {
+  const w = window;
+  w.__bench = { frames: [], longTasks: [], firstStep: undefined, ready: undefined };
+  const b = w.__bench;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) b.longTasks.push(e.duration); })
+    .observe({ type: 'longtask', buffered: true });
+  const tick = (t) => {
+    b.frames.push(t);
+    const app = w.pthlab && w.pthlab.app;
+    if (b.ready === undefined && w.pthlab && w.pthlab.ready) b.ready = t;
+    if (b.firstStep === undefined && app && app.step >= 1) b.firstStep = performance.now();
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();`;
+
+interface Probe {
+  frames: number[];
+  longTasks: number[];
+  firstStep: number | undefined;
+  ready: number | undefined;
+}
+
+const readProbe = (page: Page) => page.evaluate(() => (window as unknown as { __bench: Probe }).__bench);
+
+async function measure(page: Page, url: string, baseUrl: string, trainSeconds: number): Promise<PageRow> {
+  await page.evaluateOnNewDocument(probe);
+  await page.goto(`${baseUrl}${url}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => (window as { pthlab?: { ready?: boolean } }).pthlab?.ready === true, {
+    timeout: 120_000,
+  });
+  const readyMs = await page.evaluate(() => performance.now());
+  await page.click('#train');
+  await page.waitForFunction(
+    () => (window as unknown as { __bench: Probe }).__bench.firstStep !== undefined,
+    { timeout: 120_000 },
+  );
+  const start = await readProbe(page);
+  const startSteps = await page.evaluate(
+    () => (window as unknown as { pthlab: { app: { step: number } } }).pthlab.app.step,
+  );
+  const t0 = await page.evaluate(() => performance.now());
+  await new Promise((r) => setTimeout(r, trainSeconds * 1000));
+  const t1 = await page.evaluate(() => performance.now());
+  await page.click('#pause');
+  const end = await readProbe(page);
+  const steps =
+    (await page.evaluate(
+      () => (window as unknown as { pthlab: { app: { step: number } } }).pthlab.app.step,
+    )) - startSteps;
+  const frames = end.frames.filter((t) => t >= t0 && t <= t1);
+  const gaps = frames.slice(1).map((t, i) => t - (frames[i] as number));
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const tasks = end.longTasks.slice(start.longTasks.length);
+  const device = await page.$eval('#device-notice', (el) => (el as HTMLElement).dataset['kind'] ?? '?');
+  return {
+    name: '',
+    url,
+    device,
+    readyMs,
+    firstStepMs: start.firstStep ?? NaN,
+    trainSeconds: (t1 - t0) / 1000,
+    steps,
+    fps: gaps.length / ((t1 - t0) / 1000),
+    longestFrameMs: sorted.at(-1) ?? NaN,
+    p95FrameMs: sorted[Math.floor(0.95 * (sorted.length - 1))] ?? NaN,
+    longTasks: tasks.length,
+    longestTaskMs: Math.max(0, ...tasks),
+  };
+}
+
+export async function pageReport(trainSeconds = 5): Promise<PageReport> {
+  const session = await startBrowser();
+  try {
+    const rows: PageRow[] = [];
+    for (const setup of setups) {
+      process.stderr.write(`page: ${setup.name}...\n`);
+      // A fresh page (and IndexedDB-less profile state per URL is not needed: no autosave restore before Train).
+      const page = await session.browser.newPage();
+      await page.setViewport({ width: 1200, height: 900 });
+      rows.push({ ...(await measure(page, setup.url, session.baseUrl, trainSeconds)), name: setup.name });
+      await page.close();
+    }
+    return { rows };
+  } finally {
+    await session.close();
+  }
+}
+
+export function pageTable(report: PageReport): string {
+  const cell = (text: string, width: number) => text.padStart(width);
+  return [
+    'Sandbox page in headless Chromium: navigation to ready and to the first step; frames while training',
+    `${'setup'.padEnd(14)}${cell('device', 7)}${cell('ready ms', 10)}${cell('1st step ms', 13)}${cell('steps/s', 9)}${cell('fps', 6)}${cell('p95 frame', 11)}${cell('max frame', 11)}${cell('long tasks', 12)}${cell('max task', 10)}`,
+    ...report.rows.map(
+      (r) =>
+        `${r.name.padEnd(14)}${cell(r.device, 7)}${cell(r.readyMs.toFixed(0), 10)}${cell(r.firstStepMs.toFixed(0), 13)}${cell((r.steps / r.trainSeconds).toFixed(0), 9)}${cell(r.fps.toFixed(1), 6)}${cell(r.p95FrameMs.toFixed(1), 11)}${cell(r.longestFrameMs.toFixed(1), 11)}${cell(String(r.longTasks), 12)}${cell(r.longestTaskMs.toFixed(0), 10)}`,
+    ),
+  ].join('\n');
+}
