@@ -12,6 +12,7 @@ export { PthLossChart, type LossPoint } from './loss-chart/pth-loss-chart.ts';
 export { PthModelSummary } from './model-summary/pth-model-summary.ts';
 export { summarizeModel, type ModelSummary } from './model-summary/summary.ts';
 export { PthStatus } from './status/pth-status.ts';
+export { PthTrainer, type TrainerStepDetail } from './trainer/pth-trainer.ts';
 export { PthWeights } from './weights/pth-weights.ts';
 export { weightsFromModule } from './weights/from-module.ts';
 export { Autosave, openAutosave } from './autosave.ts';

@@ -135,20 +135,30 @@ describe('the sandbox page', () => {
 });
 
 describe('examples/embed.html', () => {
-  it('runs the components in a plain page and trains', async () => {
+  it('runs <pth-trainer> in a plain page and trains', async () => {
     const session = await startBrowser();
     try {
       const page = await session.open('/examples/embed.html');
-      await page.waitForFunction(() =>
-        document
-          .querySelector('pth-decision-map')
-          ?.shadowRoot?.textContent?.includes('shaded by the predicted class'),
-      );
-      await page.click('#train');
       await page.waitForFunction(
-        () => document.querySelector('pth-status')?.shadowRoot?.textContent?.startsWith('step 200 '),
+        () =>
+          document
+            .querySelector('pth-trainer')
+            ?.shadowRoot?.querySelector('pth-decision-map')
+            ?.shadowRoot?.textContent?.includes('shaded by the predicted class'),
+        { timeout: 60_000 },
+      );
+      await page.click('pth-trainer >>> .train');
+      await page.waitForFunction(
+        () =>
+          Number(
+            /^step (\d+)/.exec(
+              document.querySelector('pth-trainer')?.shadowRoot?.querySelector('pth-status')?.shadowRoot
+                ?.textContent ?? '',
+            )?.[1],
+          ) >= 200,
         { timeout: 120_000 },
       );
+      await page.click('pth-trainer >>> .pause');
       await page.screenshot({ path: join(artifacts, 'embed.png'), fullPage: true });
       expect(session.errors).toEqual([]);
     } finally {
