@@ -6,14 +6,18 @@
 import { extname } from 'node:path';
 import { loadCheckpoint, PyDict, saveTorchZipParts, writeSafetensors } from '../checkpoint/index.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
-import { archiveRootFor, readBytes, writeBytesAtomic } from './files.ts';
+import { archiveRootFor, readBytesParallel, writeBytesAtomic } from './files.ts';
 
 export class UsageError extends Error {}
 
 const torchExtensions = new Set(['.pth', '.pt', '.bin', '.ckpt', '.tar']);
 
-export function convertCommand(input: string, output: string, warn: (line: string) => void): void {
-  const loaded = loadCheckpoint(readBytes(input));
+export async function convertCommand(
+  input: string,
+  output: string,
+  warn: (line: string) => void,
+): Promise<void> {
+  const loaded = loadCheckpoint(await readBytesParallel(input));
   const extension = extname(output).toLowerCase();
   if (extension === '.safetensors') {
     const { tensors, values } = flatten(loaded.value);

@@ -7,7 +7,7 @@ import { type StoredTensor, loadCheckpoint } from '../checkpoint/index.ts';
 import { readProvenance, tensorStats } from '../analysis/index.ts';
 import { digestCheckpoint, digestJson, leafJson } from '../checkpoint/inspect/digest.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
-import { readBytes } from './files.ts';
+import { readBytesParallel } from './files.ts';
 import { formatTable, grouped, humanBytes } from './table.ts';
 
 export interface InspectOptions {
@@ -18,7 +18,7 @@ export interface InspectOptions {
 }
 
 export async function inspectCommand(path: string, options: InspectOptions): Promise<string> {
-  const bytes = readBytes(path);
+  const bytes = await readBytesParallel(path);
   const loaded = loadCheckpoint(bytes);
   if (options.stats === true) {
     const { tensors } = flatten(loaded.value);

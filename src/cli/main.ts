@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'convert') {
     const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
     if (positionals.length !== 2) throw new UsageError('convert takes IN and OUT');
-    convertCommand(positionals[0] as string, positionals[1] as string, (line) =>
+    await convertCommand(positionals[0] as string, positionals[1] as string, (line) =>
       process.stderr.write(`pthlab: warning: ${line}\n`),
     );
     return 0;
