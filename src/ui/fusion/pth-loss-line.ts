@@ -11,7 +11,8 @@
  */
 /// <reference types="vite/client" />
 import { LitElement, html } from 'lit';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
+import { type MountedPlot, mountPlot } from '../uplot-mount.ts';
 import { formatNumber, formatPercent, sharedStyles } from '../shared.styles.ts';
 import type { LinePoint } from './line.ts';
 import { lossLineStyles } from './pth-loss-line.styles.ts';
@@ -33,8 +34,7 @@ export class PthLossLine extends LitElement {
 
   static override styles = [sharedStyles, ...lossLineStyles];
 
-  private plot: uPlot | undefined;
-  private resizer: ResizeObserver | undefined;
+  private mounted: MountedPlot | undefined;
 
   constructor() {
     super();
@@ -45,26 +45,19 @@ export class PthLossLine extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resizer?.disconnect();
-    this.plot?.destroy();
-    this.plot = undefined;
+    this.mounted?.dispose();
+    this.mounted = undefined;
   }
 
   protected override firstUpdated(): void {
     const target = this.renderRoot.querySelector<HTMLElement>('.plot');
     if (target === null) return;
-    this.plot = new uPlot(this.options(target.clientWidth || 480), this.series(), target);
-    this.resizer = new ResizeObserver(() => {
-      const width = target.clientWidth;
-      if (width > 0 && this.plot !== undefined && Math.abs(width - this.plot.width) > 1)
-        this.plot.setSize({ width, height });
-    });
-    this.resizer.observe(target);
+    this.mounted = mountPlot(target, (width) => this.options(width), this.series(), height);
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('points')) this.plot?.setData(this.series());
-    else if (changed.has('alpha')) this.plot?.redraw(false);
+    if (changed.has('points')) this.mounted?.plot.setData(this.series());
+    else if (changed.has('alpha')) this.mounted?.plot.redraw(false);
   }
 
   private series(): uPlot.AlignedData {

@@ -11,7 +11,8 @@
  */
 /// <reference types="vite/client" />
 import { LitElement, html, nothing } from 'lit';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
+import { type MountedPlot, mountPlot } from '../uplot-mount.ts';
 import { formatNumber, formatPercent, sharedStyles } from '../shared.styles.ts';
 import { lossChartStyles } from './pth-loss-chart.styles.ts';
 
@@ -37,8 +38,7 @@ export class PthLossChart extends LitElement {
 
   static override styles = [sharedStyles, ...lossChartStyles];
 
-  private plot: uPlot | undefined;
-  private resizer: ResizeObserver | undefined;
+  private mounted: MountedPlot | undefined;
 
   constructor() {
     super();
@@ -56,25 +56,18 @@ export class PthLossChart extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resizer?.disconnect();
-    this.plot?.destroy();
-    this.plot = undefined;
+    this.mounted?.dispose();
+    this.mounted = undefined;
   }
 
   protected override firstUpdated(): void {
     const target = this.renderRoot.querySelector<HTMLElement>('.plot');
     if (target === null) return;
-    this.plot = new uPlot(this.options(target.clientWidth || 480), this.series(), target);
-    this.resizer = new ResizeObserver(() => {
-      const width = target.clientWidth;
-      if (width > 0 && this.plot !== undefined && Math.abs(width - this.plot.width) > 1)
-        this.plot.setSize({ width, height: 220 });
-    });
-    this.resizer.observe(target);
+    this.mounted = mountPlot(target, (width) => this.options(width), this.series(), 220);
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('points')) this.plot?.setData(this.series());
+    if (changed.has('points')) this.mounted?.plot.setData(this.series());
   }
 
   private series(): uPlot.AlignedData {
