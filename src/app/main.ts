@@ -9,16 +9,16 @@ import * as checkpoint from '../checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
 import { saveTorchZip } from '../checkpoint/index.ts';
 import { type Backend, selectBackend } from '../tensor/index.ts';
-import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
+import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
 import type { LossPoint } from '../ui/loss-chart/pth-loss-chart.ts';
 import { modulePredict } from '../ui/decision-map/module-predict.ts';
 import '../ui/index.ts';
-import { presetLabels, presetNames } from '../ui/presets.ts';
-import { type Setup, datasetNames, optimizerNames, parseSetup, serializeSetup } from '../ui/url-state.ts';
+import { presetLabels, presetNames } from '../train/presets.ts';
+import { type Setup, datasetNames, optimizerNames, parseSetup, serializeSetup } from '../train/setup.ts';
 import { weightsFromModule } from '../ui/weights/from-module.ts';
-import { type DataSource, Sandbox, syntheticSource } from './sandbox.ts';
+import { type DataSource, Sandbox, syntheticSource } from '../train/sandbox.ts';
 
 // Exposed for the browser tests and for people trying the library from the console.
 const pthlab: Record<string, unknown> = { checkpoint, inspect: { digestCheckpoint, digestJson } };
@@ -77,7 +77,15 @@ const device: Promise<Backend> = selectBackend('auto').then((selected) => {
 
 async function apply(setup: Setup, restore: boolean): Promise<void> {
   pause();
-  sandbox = await Sandbox.create(setup, source, await device);
+  try {
+    sandbox = await Sandbox.create(setup, source, await device);
+  } catch (e) {
+    if (!(e instanceof ArchitectureError)) throw e;
+    // An `arch` from a link that does not fit its data: say why, and train the preset instead.
+    byId('problems').textContent += ` ${e.message}; using the preset.`;
+    const { arch: _unfit, ...withoutArch } = setup;
+    return apply(withoutArch, restore);
+  }
   pthlab['app'] = sandbox;
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
   showSetup(setup);

@@ -29,10 +29,10 @@ import {
   roundAlpha,
 } from '../ui/fusion/line.ts';
 import { gradientValues, parameterValues } from '../ui/importance/importance.ts';
-import { type PresetName, presetLabels, presetSpec } from '../ui/presets.ts';
+import { type PresetName, presetLabels, presetSpec } from '../train/presets.ts';
 import { formatNumber, formatPercent } from '../ui/shared.styles.ts';
 import '../ui/tools-index.ts';
-import { defaultSetup } from '../ui/url-state.ts';
+import { defaultSetup } from '../train/setup.ts';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

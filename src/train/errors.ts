@@ -17,3 +17,8 @@ export class DivergenceError extends TrainError {
     super(message);
   }
 }
+
+/** An architecture that cannot train on the chosen data: it does not build, does not take its rows, or gives the wrong number of outputs. */
+export class ArchitectureError extends TrainError {
+  override readonly name = 'ArchitectureError';
+}

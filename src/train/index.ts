@@ -16,7 +16,7 @@ export {
   epochAt,
   gatherBatch,
 } from './data.ts';
-export { DivergenceError, TrainError } from './errors.ts';
+export { ArchitectureError, DivergenceError, TrainError } from './errors.ts';
 export {
   type LossName,
   type StepRecord,

@@ -16,5 +16,5 @@ export { PthTrainer, type TrainerStepDetail } from './trainer/pth-trainer.ts';
 export { PthWeights } from './weights/pth-weights.ts';
 export { weightsFromModule } from './weights/from-module.ts';
 export { Autosave, openAutosave } from './autosave.ts';
-export { presetNames, presetSpec } from './presets.ts';
-export { defaultSetup, parseSetup, serializeSetup, type Setup } from './url-state.ts';
+export { presetNames, presetSpec } from '../train/presets.ts';
+export { defaultSetup, parseSetup, serializeSetup, type Setup } from '../train/setup.ts';

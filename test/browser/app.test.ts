@@ -49,7 +49,7 @@ describe('the sandbox page', () => {
     expect(values).toEqual(['moons', 'mlp', 'adam', '0.05', '2']);
     expect(await page.$eval('#problems', (el) => el.textContent)).toContain("'bogus' is not a setting");
     expect(page.url()).toContain(
-      '?dataset=moons&preset=mlp&optim=adam&lr=0.05&seed=2&batch=32&noise=0.1&n=300',
+      '?dataset=moons&preset=mlp&optim=adam&lr=0.05&wd=0&seed=2&batch=32&noise=0.1&n=300',
     );
     expect(await statusText(page)).toMatch(/^step 0 · loss [\d.]+ · accuracy [\d.]+%$/);
   });

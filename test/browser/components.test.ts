@@ -13,7 +13,7 @@ import { type PyDict, type StoredTensor, loadCheckpoint, saveTorchZip } from '..
 import { buildModule, toPyStateDict } from '../../src/nn/index.ts';
 import { manualSeed } from '../../src/tensor/index.ts';
 import type { Autosave, openIdbSlotStore } from '../../src/ui/autosave.ts';
-import { presetSpec } from '../../src/ui/presets.ts';
+import { presetSpec } from '../../src/train/presets.ts';
 import { type BrowserSession, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');

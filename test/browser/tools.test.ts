@@ -28,7 +28,7 @@ import {
   loadModelState,
   readGeneralCheckpoint,
 } from '../../src/train/index.ts';
-import { presetSpec } from '../../src/ui/presets.ts';
+import { presetSpec } from '../../src/train/presets.ts';
 import { type BrowserSession, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');

@@ -4,10 +4,10 @@
  * number of steps per frame (and at most a small time budget), so the page stays responsive. The element only
  * shows what this reports through `onStep` and `onRefresh`.
  */
-import { type DataSource, Sandbox, type Evaluation, syntheticSource } from '../../app/sandbox.ts';
+import { type DataSource, Sandbox, type Evaluation, syntheticSource } from '../../train/sandbox.ts';
 import { type Backend, selectBackend } from '../../tensor/index.ts';
 import type { StepRecord } from '../../train/index.ts';
-import { type Setup, parseSetup } from '../url-state.ts';
+import { type Setup, parseSetup } from '../../train/setup.ts';
 
 /** The attributes that name a setup; missing ones take the sandbox's defaults. */
 export const setupAttributes = ['dataset', 'preset', 'optim', 'lr', 'seed'] as const;

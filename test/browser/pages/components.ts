@@ -10,7 +10,7 @@ import { ModelCheckpoints } from '../../../src/ui/checkpoint-bar/actions.ts';
 import { modulePredict } from '../../../src/ui/decision-map/module-predict.ts';
 import { Autosave, openIdbSlotStore } from '../../../src/ui/autosave.ts';
 import '../../../src/ui/index.ts';
-import { presetSpec } from '../../../src/ui/presets.ts';
+import { presetSpec } from '../../../src/train/presets.ts';
 import { weightsFromModule } from '../../../src/ui/weights/from-module.ts';
 
 manualSeed(1);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModule, type ModuleSpec } from '../../../src/nn/index.ts';
 import { argmaxRows, classShares, dataBounds, gridInputs } from '../../../src/ui/decision-map/grid.ts';
 import { outputShape, summarizeModel } from '../../../src/ui/model-summary/summary.ts';
-import { presetSpec } from '../../../src/ui/presets.ts';
+import { presetSpec } from '../../../src/train/presets.ts';
 import { divergingColor, heatmapLayout, histogram, tensorStats } from '../../../src/ui/weights/stats.ts';
 
 describe('model summary', () => {

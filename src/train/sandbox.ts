@@ -6,6 +6,7 @@
 import { type Module, type ModuleSpec, buildModule } from '../nn/index.ts';
 import { Adam, AdamW, type Optimizer, SGD } from '../optim/index.ts';
 import { type Backend, Generator, cpu, fromHost, noGrad } from '../tensor/index.ts';
+import { ArchitectureError } from './errors.ts';
 import {
   type CheckpointParts,
   type LossName,
@@ -13,10 +14,10 @@ import {
   type StepRecord,
   Trainer,
   computeLoss,
-} from '../train/index.ts';
-import { type TabularData, makeSynthetic, splitHoldout, toTrainDataset } from '../train/datasets/index.ts';
-import { presetSpec } from '../ui/presets.ts';
-import type { Setup } from '../ui/url-state.ts';
+} from './index.ts';
+import { type TabularData, makeSynthetic, splitHoldout, toTrainDataset } from './datasets/index.ts';
+import { presetSpec } from './presets.ts';
+import type { Setup } from './setup.ts';
 
 /** Loads the data a setup names (MNIST is fetched; the toy sets are generated). */
 export type DataSource = (setup: Setup) => Promise<TabularData>;
@@ -54,11 +55,14 @@ export class Sandbox {
     this.heldOut = split.heldOut;
     this.lossName = data.kind === 'classification' ? 'cross_entropy' : 'mse';
     const outputs = data.kind === 'classification' ? (data.classes ?? 2) : 1;
-    this.spec = presetSpec(setup.preset, {
-      features: data.features,
-      outputs,
-      ...(data.imageShape === undefined ? {} : { imageShape: data.imageShape }),
-    });
+    this.spec =
+      setup.arch ??
+      presetSpec(setup.preset, {
+        features: data.features,
+        outputs,
+        ...(data.imageShape === undefined ? {} : { imageShape: data.imageShape }),
+      });
+    if (setup.arch !== undefined) this.checkFits(outputs);
     this.model = buildModule(this.spec, { backend, generator: new Generator(setup.seed) });
     this.optimizer = this.makeOptimizer();
     this.trainer = this.makeTrainer(0);
@@ -72,6 +76,29 @@ export class Sandbox {
     return new Sandbox(setup, await source(setup), backend);
   }
 
+  /**
+   * An architecture of the person's own must take this data's rows and give one output per class: a forward
+   * pass of one zero row on the CPU says whether it does, with the layer's own error when it does not.
+   */
+  private checkFits(outputs: number): void {
+    const rows = this.inputShape.slice(1).join(', ');
+    let shape: readonly number[];
+    try {
+      const probe = buildModule(this.spec).eval();
+      const zero = fromHost(new Float32Array(this.inputShape.reduce((a, b) => a * b)), this.inputShape);
+      shape = noGrad(() => probe.forward(zero)).shape;
+    } catch (e) {
+      const why = (e as Error).message;
+      throw new ArchitectureError(
+        `the architecture does not fit ${this.setup.dataset}'s rows (${rows}): ${why}`,
+      );
+    }
+    if (shape.length !== 2 || shape[1] !== outputs)
+      throw new ArchitectureError(
+        `the architecture gives outputs of shape (${shape.join(', ')}); ${this.setup.dataset} needs (1, ${outputs})`,
+      );
+  }
+
   /** The input shape the summary shows: (1, features) or (1, c, h, w). */
   get inputShape(): number[] {
     return this.data.imageShape === undefined ? [1, this.data.features] : [1, ...this.data.imageShape];
@@ -83,14 +110,14 @@ export class Sandbox {
 
   private makeOptimizer(): Optimizer<object, unknown> {
     const params = this.model.parameters();
-    const lr = this.setup.lr;
+    const { lr, wd: weightDecay } = this.setup;
     switch (this.setup.optim) {
       case 'sgd':
-        return new SGD(params, { lr, momentum: 0.9 }) as unknown as Optimizer<object, unknown>;
+        return new SGD(params, { lr, momentum: 0.9, weightDecay }) as unknown as Optimizer<object, unknown>;
       case 'adam':
-        return new Adam(params, { lr }) as unknown as Optimizer<object, unknown>;
+        return new Adam(params, { lr, weightDecay }) as unknown as Optimizer<object, unknown>;
       case 'adamw':
-        return new AdamW(params, { lr }) as unknown as Optimizer<object, unknown>;
+        return new AdamW(params, { lr, weightDecay }) as unknown as Optimizer<object, unknown>;
     }
   }
 

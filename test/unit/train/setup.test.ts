@@ -1,7 +1,7 @@
 /** The setup in the URL: parse, validate, serialize, and round trips. */
 import { describe, expect, it } from 'vitest';
-import { presetNames, presetSpec } from '../../../src/ui/presets.ts';
-import { defaultSetup, parseSetup, serializeSetup } from '../../../src/ui/url-state.ts';
+import { presetNames, presetSpec } from '../../../src/train/presets.ts';
+import { defaultSetup, parseSetup, serializeSetup } from '../../../src/train/setup.ts';
 import { buildModule } from '../../../src/nn/index.ts';
 
 describe('url state', () => {
@@ -30,7 +30,7 @@ describe('url state', () => {
       'lr=-1 is not a number from 0.000001 to 10; using 0.01',
       'seed=1.5 is not a whole number from 0 to 4294967295; using 1',
       'batch= is not a whole number from 1 to 4096; using 32',
-      "'wat' is not a setting (known: dataset, preset, optim, lr, seed, batch, noise, n); it is ignored",
+      "'wat' is not a setting (known: dataset, preset, optim, lr, wd, seed, batch, noise, n, arch); it is ignored",
       "'optim' is given more than once; the first value is used",
     ]);
   });
@@ -45,8 +45,34 @@ describe('url state', () => {
   it('serializes in a fixed order and round-trips', () => {
     const setup = { ...defaultSetup, dataset: 'sine' as const, lr: 0.003, noise: 0.25 };
     const text = serializeSetup(setup);
-    expect(text).toBe('dataset=sine&preset=mlp&optim=adam&lr=0.003&seed=1&batch=32&noise=0.25&n=300');
+    expect(text).toBe('dataset=sine&preset=mlp&optim=adam&lr=0.003&wd=0&seed=1&batch=32&noise=0.25&n=300');
     expect(parseSetup(text)).toEqual({ setup, problems: [] });
+  });
+
+  it('carries an architecture of its own as JSON, and weight decay', () => {
+    const arch = { type: 'Sequential', layers: [{ type: 'Linear', in_features: 2, out_features: 2 }] };
+    const setup = { ...defaultSetup, wd: 0.001, arch };
+    const text = serializeSetup(setup);
+    expect(new URLSearchParams(text).get('arch')).toBe(JSON.stringify(arch));
+    expect(parseSetup(text)).toEqual({ setup, problems: [] });
+  });
+
+  it('reports an arch that is not an architecture and keeps the preset', () => {
+    for (const [value, why] of [
+      ['{oops', 'it is not JSON'],
+      ['[1]', 'it is not a JSON object'],
+      ['{"layers": []}', 'it has no "type"'],
+    ]) {
+      const { setup, problems } = parseSetup(new URLSearchParams({ arch: value as string }));
+      expect(setup.arch).toBeUndefined();
+      expect(problems).toEqual([`arch is not an architecture: ${why}; using the preset`]);
+    }
+  });
+
+  it('accepts an arch in place of the CNN preset check', () => {
+    const arch = { type: 'Sequential', layers: [{ type: 'Linear', in_features: 2, out_features: 2 }] };
+    const query = new URLSearchParams({ dataset: 'xor', preset: 'cnn', arch: JSON.stringify(arch) });
+    expect(parseSetup(query).problems).toEqual([]);
   });
 
   it('has presets that build for 2-D data and for MNIST', () => {

@@ -1,10 +1,12 @@
 /**
  * The sandbox's setup in the page URL, so a tutorial can link to an exact run:
  *   ?dataset=spirals&preset=mlp&optim=adam&lr=0.01&seed=1
+ * A model edited by hand travels as `arch`, DESIGN.md's architecture JSON, in place of the preset.
  * `parseSetup` reads a query string; every unknown key or bad value is reported (and its default used),
  * never silently accepted. `serializeSetup` writes the keys in one fixed order, so equal setups give equal
  * URLs. Plain TypeScript: no DOM.
  */
+import type { ModuleSpec } from '../nn/index.ts';
 import { presetNames, type PresetName } from './presets.ts';
 
 export const datasetNames = ['spirals', 'moons', 'circles', 'xor', 'blobs', 'sine', 'mnist'] as const;
@@ -17,6 +19,8 @@ export interface Setup {
   preset: PresetName;
   optim: OptimizerName;
   lr: number;
+  /** The optimizer's weight_decay. */
+  wd: number;
   seed: number;
   /** Rows per training step. */
   batch: number;
@@ -24,6 +28,8 @@ export interface Setup {
   noise: number;
   /** Rows of the toy datasets. */
   n: number;
+  /** An architecture of the person's own, used instead of the preset when set. */
+  arch?: ModuleSpec;
 }
 
 export const defaultSetup: Readonly<Setup> = {
@@ -31,13 +37,25 @@ export const defaultSetup: Readonly<Setup> = {
   preset: 'mlp',
   optim: 'adam',
   lr: 0.01,
+  wd: 0,
   seed: 1,
   batch: 32,
   noise: 0.1,
   n: 300,
 };
 
-const order: readonly (keyof Setup)[] = ['dataset', 'preset', 'optim', 'lr', 'seed', 'batch', 'noise', 'n'];
+const order: readonly (keyof Setup)[] = [
+  'dataset',
+  'preset',
+  'optim',
+  'lr',
+  'wd',
+  'seed',
+  'batch',
+  'noise',
+  'n',
+  'arch',
+];
 
 export interface ParsedSetup {
   setup: Setup;
@@ -46,8 +64,9 @@ export interface ParsedSetup {
 }
 
 type NumberRule = { min: number; max: number; integer: boolean };
-const numberRules: Record<'lr' | 'seed' | 'batch' | 'noise' | 'n', NumberRule> = {
+const numberRules: Record<'lr' | 'wd' | 'seed' | 'batch' | 'noise' | 'n', NumberRule> = {
   lr: { min: 1e-6, max: 10, integer: false },
+  wd: { min: 0, max: 1, integer: false },
   seed: { min: 0, max: 2 ** 32 - 1, integer: true },
   batch: { min: 1, max: 4096, integer: true },
   noise: { min: 0, max: 2, integer: false },
@@ -75,7 +94,14 @@ export function parseSetup(query: string | URLSearchParams): ParsedSetup {
       case 'optim':
         setName(key, value, optimizerNames, (v) => (setup.optim = v), problems);
         break;
+      case 'arch': {
+        const arch = parseArch(value);
+        if (typeof arch === 'string') problems.push(`arch is not an architecture: ${arch}; using the preset`);
+        else setup.arch = arch;
+        break;
+      }
       case 'lr':
+      case 'wd':
       case 'seed':
       case 'batch':
       case 'noise':
@@ -96,7 +122,7 @@ export function parseSetup(query: string | URLSearchParams): ParsedSetup {
         problems.push(`'${key}' is not a setting (known: ${order.join(', ')}); it is ignored`);
     }
   }
-  if (setup.preset === 'cnn' && setup.dataset !== 'mnist') {
+  if (setup.arch === undefined && setup.preset === 'cnn' && setup.dataset !== 'mnist') {
     problems.push(`preset=cnn needs image data (dataset=mnist); using preset=${defaultSetup.preset}`);
     setup.preset = defaultSetup.preset;
   }
@@ -114,9 +140,29 @@ function setName<T extends string>(
   else problems.push(`${key}=${value} is not one of ${names.join(', ')}; it is ignored`);
 }
 
-/** The setup as a query string (without '?'), keys in a fixed order. */
+/**
+ * The JSON of an `arch` value, or why it is not one. Only the outer form is checked here (an object with a
+ * `type`); whether the layers build and fit the data is the Sandbox's check, which needs the data.
+ */
+function parseArch(text: string): ModuleSpec | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'it is not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
+  if (typeof (value as { type?: unknown }).type !== 'string') return 'it has no "type"';
+  return value as ModuleSpec;
+}
+
+/** The setup as a query string (without '?'), keys in a fixed order; `arch` only when there is one. */
 export function serializeSetup(setup: Setup): string {
   const params = new URLSearchParams();
-  for (const key of order) params.set(key, String(setup[key]));
+  for (const key of order) {
+    const value = setup[key];
+    if (value !== undefined)
+      params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
   return params.toString();
 }
