@@ -1,9 +1,10 @@
 /**
  * Checkpoint save and load speed, pthlab beside real torch 2.6 in the same run (foundation issue §5).
  * A 100 MiB state_dict (25 x 1024x1024 float32), 5 repeats, medians, as MB/s and pthlab/torch ratios:
- * - save: to a file (pthlab: temp file + rename, as the CLI saves; torch: `torch.save(path)`), and the same
- *   with fsync before returning;
- * - load: from a file (read + parse), and from bytes already in memory (`torch.load(BytesIO)`);
+ * - save: to a file (pthlab: `writeZipFileAtomic`, temp file + rename, as the CLI saves; torch:
+ *   `torch.save(path)`), and the same with fsync before returning;
+ * - load: from a file (pthlab: `loadCheckpointFile`, as the CLI loads), and from bytes already in memory
+ *   (`torch.load(BytesIO)`);
  * - memory: peak RSS growth of a fresh process loading the file, over the file's size.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,9 +17,10 @@ import {
   StoredTensor,
   dtypeInfo,
   loadCheckpoint,
-  saveTorchZipParts,
+  planTorchZip,
 } from '../src/checkpoint/index.ts';
-import { readBytesParallel, writeBytesAtomic } from '../src/cli/files.ts';
+import { writeZipFileAtomic } from '../src/cli/files.ts';
+import { loadCheckpointFile } from '../src/cli/load-file.ts';
 import { runTorchBench } from './torch.ts';
 
 export interface IoRow {
@@ -43,9 +45,9 @@ function median(xs: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function seconds(run: () => void): number {
+async function seconds(run: () => unknown): Promise<number> {
   const start = performance.now();
-  run();
+  await run();
   return (performance.now() - start) / 1000;
 }
 
@@ -77,14 +79,12 @@ export async function checkpointIoReport(): Promise<IoReport> {
   };
   try {
     for (let r = 0; r < repeats; r++) {
-      times.save.push(seconds(() => writeBytesAtomic(path, saveTorchZipParts(sd), { durable: false })));
-      times.saveFsync.push(seconds(() => writeBytesAtomic(path, saveTorchZipParts(sd))));
-      // As the CLI loads a file: four concurrent reads (src/cli/files.ts), then the zero-copy parse.
-      const loadStart = performance.now();
-      loadCheckpoint(await readBytesParallel(path));
-      times.load.push((performance.now() - loadStart) / 1000);
+      times.save.push(await seconds(() => writeZipFileAtomic(path, planTorchZip(sd), { durable: false })));
+      times.saveFsync.push(await seconds(() => writeZipFileAtomic(path, planTorchZip(sd))));
+      // As the CLI loads a file: entry by entry, four reads in flight (src/cli/load-file.ts).
+      times.load.push(await seconds(() => loadCheckpointFile(path)));
       const bytes = readBytes(path);
-      times.loadMemory.push(seconds(() => loadCheckpoint(bytes)));
+      times.loadMemory.push(await seconds(() => loadCheckpoint(bytes)));
     }
     const fileBytes = statSync(path).size;
     // A clean environment (tsx's loader options from this process would add their own allocations), three

@@ -1,14 +1,14 @@
 /**
- * Run alone in a fresh process by the benchmark: reads the checkpoint named in argv and loads it, then
- * prints the peak resident memory growth in bytes. Tensors are views over the file's bytes, so the growth
- * should stay near the file's size.
+ * Run alone in a fresh process by the benchmark: loads the checkpoint named in argv as the CLI does
+ * (`loadCheckpointFile`), then prints the peak resident memory growth in bytes. Tensors are views over the
+ * buffers the file was read into, so the growth should stay near the file's size.
  *
  * The peak is the kernel's VmHWM of this process's memory map (Linux `/proc/self/status`), not
  * `process.resourceUsage().maxRSS`: getrusage's maximum survives exec, so it would count the parent's
  * memory at the moment it spawned us.
  */
 import { readFileSync } from 'node:fs';
-import { loadCheckpoint } from '../src/checkpoint/index.ts';
+import { loadCheckpointFile } from '../src/cli/load-file.ts';
 
 function residentPeak(): number {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -19,6 +19,5 @@ function residentPeak(): number {
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: load-peak.ts FILE');
 const before = process.memoryUsage().rss;
-const bytes = readFileSync(path);
-const loaded = loadCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+const loaded = await loadCheckpointFile(path);
 process.stdout.write(`${JSON.stringify({ growth: residentPeak() - before, format: loaded.format })}\n`);

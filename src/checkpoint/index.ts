@@ -7,14 +7,19 @@ import { CheckpointError } from './errors.ts';
 import { type CheckpointFormat, type LoadOptions } from './options.ts';
 import { readSafetensors } from './safetensors/read.ts';
 import { isLegacy, loadLegacy } from './torch/load-legacy.ts';
-import { loadTorchZip } from './torch/load-zip.ts';
+import { loadTorchZip, zipLimits } from './torch/load-zip.ts';
+import type { ZipArchive } from './zip/read.ts';
 import { PyDict, type PyValue } from './values.ts';
 
 export * from './values.ts';
 export * from './errors.ts';
 export * from './dtype.ts';
 export type { CheckpointFormat, LoadOptions } from './options.ts';
-export { saveTorchZip, saveTorchZipParts, type SaveOptions } from './torch/save-zip.ts';
+export { planTorchZip, saveTorchZip, saveTorchZipParts, type SaveOptions } from './torch/save-zip.ts';
+export { type PendingZip, streamZipParts } from './zip/write.ts';
+export { type ByteSource } from './zip/byte-reader.ts';
+export { type ZipArchive, type ZipDirectory, entrySpans, openZip, readZipDirectory } from './zip/read.ts';
+export { zipLimits };
 export { writeSafetensors } from './safetensors/write.ts';
 export { readSafetensors } from './safetensors/read.ts';
 
@@ -59,4 +64,9 @@ export function loadCheckpoint(input: Uint8Array, options: LoadOptions = {}): Lo
   }
   const contents = format === 'torch-zip' ? loadTorchZip(bytes, options) : loadLegacy(bytes, options);
   return { format, ...contents };
+}
+
+/** A torch zip checkpoint from an archive opened by the caller (Node reads a file entry by entry). */
+export function loadTorchZipArchive(zip: ZipArchive, options: LoadOptions = {}): LoadedCheckpoint {
+  return { format: 'torch-zip', ...loadTorchZip(zip, options) };
 }

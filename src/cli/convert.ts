@@ -4,9 +4,10 @@
  * tensors, so nested keys are flattened with `.` and the other values dropped with a warning naming them.
  */
 import { extname } from 'node:path';
-import { loadCheckpoint, PyDict, saveTorchZipParts, writeSafetensors } from '../checkpoint/index.ts';
+import { PyDict, planTorchZip, writeSafetensors } from '../checkpoint/index.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
-import { archiveRootFor, readBytesParallel, writeBytesAtomic } from './files.ts';
+import { archiveRootFor, writeBytesAtomic, writeZipFileAtomic } from './files.ts';
+import { loadCheckpointFile } from './load-file.ts';
 
 export class UsageError extends Error {}
 
@@ -17,7 +18,7 @@ export async function convertCommand(
   output: string,
   warn: (line: string) => void,
 ): Promise<void> {
-  const loaded = loadCheckpoint(await readBytesParallel(input));
+  const loaded = await loadCheckpointFile(input);
   const extension = extname(output).toLowerCase();
   if (extension === '.safetensors') {
     const { tensors, values } = flatten(loaded.value);
@@ -37,7 +38,7 @@ export async function convertCommand(
     if (loaded.metadata !== undefined && loaded.metadata.size > 0) {
       warn(`safetensors __metadata__ is not kept in a torch file: ${[...loaded.metadata.keys()].join(', ')}`);
     }
-    writeBytesAtomic(output, saveTorchZipParts(value, { root: archiveRootFor(output) }));
+    await writeZipFileAtomic(output, planTorchZip(value, { root: archiveRootFor(output) }));
   } else {
     throw new UsageError(
       `cannot tell the output format from ${JSON.stringify(extension)}: use .pth, .pt, .bin or .safetensors`,

@@ -3,11 +3,12 @@
  * digest; `--stats` adds per-tensor statistics (src/analysis/stats.ts), and a file that records its origin (a
  * pthlab general checkpoint) has it shown, with a warning when a newer pthlab format wrote it.
  */
-import { type StoredTensor, loadCheckpoint } from '../checkpoint/index.ts';
+import { statSync } from 'node:fs';
+import type { StoredTensor } from '../checkpoint/index.ts';
 import { readProvenance, tensorStats } from '../analysis/index.ts';
 import { digestCheckpoint, digestJson, leafJson } from '../checkpoint/inspect/digest.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
-import { readBytesParallel } from './files.ts';
+import { loadCheckpointFile } from './load-file.ts';
 import { formatTable, grouped, humanBytes } from './table.ts';
 
 export interface InspectOptions {
@@ -18,8 +19,7 @@ export interface InspectOptions {
 }
 
 export async function inspectCommand(path: string, options: InspectOptions): Promise<string> {
-  const bytes = await readBytesParallel(path);
-  const loaded = loadCheckpoint(bytes);
+  const loaded = await loadCheckpointFile(path);
   if (options.stats === true) {
     const { tensors } = flatten(loaded.value);
     if (options.json) return statsJson(tensors);
@@ -39,7 +39,7 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
   const parameters = tensors.reduce((sum, [, t]) => sum + t.numel, 0);
   const tensorBytes = tensors.reduce((sum, [, t]) => sum + t.numel * t.dtype.itemsize, 0);
   const lines = [
-    `${path}: ${describeFormat(loaded.format)}, ${humanBytes(bytes.byteLength)}`,
+    `${path}: ${describeFormat(loaded.format)}, ${humanBytes(statSync(path).size)}`,
     ...(loaded.wholeModelClass === undefined
       ? []
       : [`whole pickled model ${loaded.wholeModelClass}: tensors recovered under its state_dict keys`]),

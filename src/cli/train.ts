@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PyDict, loadCheckpoint, saveTorchZipParts } from '../checkpoint/index.ts';
+import { PyDict, loadCheckpoint, planTorchZip } from '../checkpoint/index.ts';
 import { type Module, type ModuleSpec, buildModule } from '../nn/index.ts';
 import { Adam, AdamW, type Optimizer, SGD } from '../optim/index.ts';
 import { type Backend, Generator, cpu, defaultBackend, setDefaultBackend } from '../tensor/index.ts';
@@ -27,7 +27,8 @@ import {
   readGeneralCheckpoint,
 } from '../train/index.ts';
 import { UsageError } from './convert.ts';
-import { archiveRootFor, readBytes, writeBytesAtomic } from './files.ts';
+import { archiveRootFor, readBytes, writeBytesAtomic, writeZipFileAtomic } from './files.ts';
+import { loadCheckpointFile } from './load-file.ts';
 
 export const trainUsage = `  pthlab train --data DATA.safetensors --steps N --batch B --out CKPT.pth
                [--arch ARCH.json] [--loss cross_entropy|mse] [--optim sgd|adam|adamw] [--lr LR]
@@ -211,7 +212,7 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
   const resumed =
     args.resume === undefined
       ? undefined
-      : readGeneralCheckpoint(loadCheckpoint(readBytes(args.resume)).value);
+      : readGeneralCheckpoint((await loadCheckpointFile(args.resume)).value);
   const spec = args.arch !== undefined ? readArch(args.arch) : resumed?.arch;
   if (spec === undefined) throw new UsageError('train: --arch is required (the checkpoint records no arch)');
   const lossFn = args.loss ?? checkedRecorded('loss', resumed?.run.lossFn, lossNames);
@@ -267,7 +268,7 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
     arch: spec,
     run: { optimizer: optimName, lossFn, batchSize: args.batch, seed, shuffle: args.shuffle },
   });
-  writeBytesAtomic(args.out, saveTorchZipParts(checkpoint, { root: archiveRootFor(args.out) }));
+  await writeZipFileAtomic(args.out, planTorchZip(checkpoint, { root: archiveRootFor(args.out) }));
   if (args.log !== undefined) {
     const log = { loss: records.map((r) => r.loss) };
     writeBytesAtomic(args.log, new TextEncoder().encode(`${JSON.stringify(log)}\n`), { durable: false });

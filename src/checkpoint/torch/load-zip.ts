@@ -7,7 +7,7 @@ import { CheckpointError, check } from '../errors.ts';
 import { type LoadOptions, defaultLoadOptions } from '../options.ts';
 import { readPickle } from '../pickle/read.ts';
 import { type PyValue } from '../values.ts';
-import { type ZipArchive, readZip } from '../zip/read.ts';
+import { ZipArchive, type ZipLimits, readZip } from '../zip/read.ts';
 import { parseStorageId, StorageTable } from './storage-records.ts';
 import { recoverStateDict } from './whole-model.ts';
 
@@ -23,9 +23,10 @@ export interface TorchZipContents {
 const minVersion = 1;
 const maxVersion = 10;
 
-export function loadTorchZip(bytes: Uint8Array, options: LoadOptions = {}): TorchZipContents {
+/** From the file's bytes, or from an archive already opened (a file read entry by entry, in Node). */
+export function loadTorchZip(input: Uint8Array | ZipArchive, options: LoadOptions = {}): TorchZipContents {
   const opts = { ...defaultLoadOptions, ...options };
-  const zip = readZip(bytes, { maxEntries: opts.maxEntries, maxInflatedBytes: opts.maxInflatedBytes });
+  const zip = input instanceof ZipArchive ? input : readZip(input, zipLimits(opts));
   const root = archiveRoot(zip);
   const entry = (name: string) => zip.get(`${root}/${name}`);
 
@@ -68,6 +69,12 @@ export function loadTorchZip(bytes: Uint8Array, options: LoadOptions = {}): Torc
     if (recovered === undefined) throw error; // not a module after all: the allowlist's verdict stands
     return { value: recovered.stateDict, root, wholeModelClass: recovered.className };
   }
+}
+
+/** The zip reader's share of the load options. */
+export function zipLimits(options: LoadOptions): ZipLimits {
+  const opts = { ...defaultLoadOptions, ...options };
+  return { maxEntries: opts.maxEntries, maxInflatedBytes: opts.maxInflatedBytes };
 }
 
 /** Every entry must sit in one folder, named by the first central-directory entry ([ic] `init()`). */

@@ -6,7 +6,7 @@
 import { writePickle } from '../pickle/write.ts';
 import { type PyValue } from '../values.ts';
 import { crc32 } from '../zip/crc32.ts';
-import { type ZipWriteEntry, writeZip, writeZipParts } from '../zip/write.ts';
+import { type PendingZip, type ZipWriteEntry, planZipParts, writeZip, writeZipParts } from '../zip/write.ts';
 
 export interface SaveOptions {
   /**
@@ -30,6 +30,14 @@ export function saveTorchZip(value: PyValue, options: SaveOptions = {}): Uint8Ar
  */
 export function saveTorchZipParts(value: PyValue, options: SaveOptions = {}): Uint8Array[] {
   return writeZipParts(torchZipEntries(value, options));
+}
+
+/**
+ * The same bytes again, with the CRCs left to `streamZipParts`, which computes each while the pieces before
+ * it are written: the fastest way to a file (src/cli/files.ts `writeZipFileAtomic`).
+ */
+export function planTorchZip(value: PyValue, options: SaveOptions = {}): PendingZip {
+  return planZipParts(torchZipEntries(value, options));
 }
 
 function torchZipEntries(value: PyValue, options: SaveOptions): ZipWriteEntry[] {

@@ -75,7 +75,7 @@ function findEndRecord(reader: ByteReader): number {
       return at;
     }
   }
-  const startsLikeZip = reader.length >= 2 && reader.bytes[0] === 0x50 && reader.bytes[1] === 0x4b;
+  const startsLikeZip = reader.length >= 2 && reader.u8(0) === 0x50 && reader.u8(1) === 0x4b;
   throw new CheckpointError(
     startsLikeZip ? 'truncated' : 'not-a-checkpoint',
     startsLikeZip

@@ -9,7 +9,7 @@
  * reader ignores CRCs.
  */
 import { CheckpointError } from '../errors.ts';
-import { ByteReader } from './byte-reader.ts';
+import { ByteReader, type ByteSource } from './byte-reader.ts';
 import { type CentralRecord, readCentralDirectory } from './central-directory.ts';
 import { crc32 } from './crc32.ts';
 import { locateCentralDirectory } from './end-records.ts';
@@ -39,11 +39,11 @@ export class ZipEntry {
   readonly localHeaderOffset: number;
   /** Where the (possibly compressed) payload starts in the archive. */
   readonly dataOffset: number;
-  private readonly archive: Uint8Array;
+  private readonly archive: ByteSource;
   private inflated: Uint8Array | undefined;
 
   /** @internal built by readZip after validation */
-  constructor(archive: Uint8Array, record: CentralRecord, dataOffset: number) {
+  constructor(archive: ByteSource, record: CentralRecord, dataOffset: number) {
     this.archive = archive;
     this.name = record.name;
     this.method = record.method;
@@ -59,11 +59,9 @@ export class ZipEntry {
    * deflated one a buffer inflated once and then kept.
    */
   data(): Uint8Array {
-    if (this.method === method.stored) {
-      return this.archive.subarray(this.dataOffset, this.dataOffset + this.size);
-    }
+    if (this.method === method.stored) return this.archive.bytes(this.dataOffset, this.size);
     this.inflated ??= inflateExactly(
-      this.archive.subarray(this.dataOffset, this.dataOffset + this.compressedSize),
+      this.archive.bytes(this.dataOffset, this.compressedSize),
       this.size,
       `${this.name}@${this.localHeaderOffset}`,
     );
@@ -96,9 +94,25 @@ export class ZipArchive {
   }
 }
 
-export function readZip(bytes: Uint8Array, limits: Partial<ZipLimits> = {}): ZipArchive {
+export function readZip(input: Uint8Array | ByteSource, limits: Partial<ZipLimits> = {}): ZipArchive {
+  return openZip(readZipDirectory(input, limits));
+}
+
+/** An archive's end records and central directory, read and checked; its entries not yet located. */
+export interface ZipDirectory {
+  readonly reader: ByteReader;
+  readonly records: readonly CentralRecord[];
+  /** Where the central directory starts: every entry's data must end before it. */
+  readonly offset: number;
+}
+
+/** The first half of `readZip`: end records, central directory, entry count and zip-bomb limits. */
+export function readZipDirectory(
+  input: Uint8Array | ByteSource,
+  limits: Partial<ZipLimits> = {},
+): ZipDirectory {
   const { maxEntries, maxInflatedBytes } = { ...defaultZipLimits, ...limits };
-  const reader = new ByteReader(bytes);
+  const reader = new ByteReader(input);
   const location = locateCentralDirectory(reader);
   if (location.entryCount > maxEntries) {
     throw new CheckpointError(
@@ -120,9 +134,29 @@ export function readZip(bytes: Uint8Array, limits: Partial<ZipLimits> = {}): Zip
       `deflated entries declare ${declaredInflated} bytes in total; the limit is ${maxInflatedBytes}`,
     );
   }
+  return { reader, records, offset: location.offset };
+}
 
-  const payloadOffsets = locatePayloads(reader, records, location.offset);
-  return new ZipArchive(records.map((record, i) => new ZipEntry(bytes, record, payloadOffsets[i] as number)));
+/** The second half: every local header located and checked against its central record. */
+export function openZip({ reader, records, offset }: ZipDirectory): ZipArchive {
+  const payloadOffsets = locatePayloads(reader, records, offset);
+  const entries = records.map(
+    (record, i) => new ZipEntry(reader.source, record, payloadOffsets[i] as number),
+  );
+  return new ZipArchive(entries);
+}
+
+/**
+ * The stretches of the archive that hold the entries, in file order: from each distinct local header
+ * offset to the next one, the last up to the central directory. A reader that fetches these (each in one
+ * piece) before `openZip` has every local header and payload at hand; they never overlap, and together
+ * they are at most the file.
+ */
+export function entrySpans({ records, offset }: ZipDirectory): [start: number, end: number][] {
+  const starts = [...new Set(records.map((r) => r.localHeaderOffset))]
+    .filter((start) => start < offset)
+    .sort((a, b) => a - b);
+  return starts.map((start, i) => [start, starts[i + 1] ?? offset]);
 }
 
 /**
