@@ -5,7 +5,7 @@
  * Adam on an MLP. Every leg carries the optimizer state (momentum buffers; Adam's moments and step counts)
  * and BatchNorm's running statistics and num_batches_tracked. resume.py also runs once on torch 1.13.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PyDict } from '../../../src/checkpoint/index.ts';
@@ -15,6 +15,8 @@ import { type TrainCase, cnnSgd, mlpAdam } from '../train/cases.ts';
 import {
   type ReferenceRun,
   expectAllClose,
+  freshRunFlags,
+  makeCase,
   expectWeightsClose,
   pthlabOk,
   readDict,
@@ -51,16 +53,7 @@ describe.each([
     let reference: ReferenceRun;
     beforeAll(async () => {
       stageExamples(dir.host(''));
-      writeFileSync(dir.host('arch.json'), JSON.stringify(c.arch));
-      await torchTrain('make_case.py', {
-        arch_module_dir: dir.archDir,
-        arch: c.arch,
-        x_shape: c.xShape,
-        classes: c.classes,
-        seed: 11,
-        data: dir.py('data.safetensors'),
-        init: dir.py('init.pth'),
-      });
+      await makeCase(dir, c, 11);
       reference = await torchTrain<ReferenceRun>('train_reference.py', {
         arch_module_dir: dir.archDir,
         arch: c.arch,
@@ -80,8 +73,7 @@ describe.each([
       const data = ['--data', dir.host('data.safetensors'), '--batch', String(c.batch)];
       await pthlabOk([
         'train',
-        ...['--arch', dir.host('arch.json'), '--init', dir.host('init.pth'), '--loss', 'cross_entropy'],
-        ...['--optim', c.optim, '--lr', String(c.lr), ...c.flags],
+        ...freshRunFlags(dir, c),
         ...data,
         ...['--steps', '20', '--out', dir.host('leg1.pth'), '--log', dir.host('leg1.json')],
       ]);
@@ -141,20 +133,10 @@ describe('resume.py on torch 1.13', () => {
   it('continues a pthlab checkpoint as torch 2.6 does, and pthlab resumes its file', async () => {
     stageExamples(old.hostPath);
     stageExamples(dir.host(''));
-    writeFileSync(dir.host('arch.json'), JSON.stringify(c.arch));
-    await torchTrain('make_case.py', {
-      arch_module_dir: dir.archDir,
-      arch: c.arch,
-      x_shape: c.xShape,
-      classes: c.classes,
-      seed: 11,
-      data: dir.py('data.safetensors'),
-      init: dir.py('init.pth'),
-    });
+    await makeCase(dir, c, 11);
     await pthlabOk([
       'train',
-      ...['--arch', dir.host('arch.json'), '--init', dir.host('init.pth'), '--loss', 'cross_entropy'],
-      ...['--optim', c.optim, '--lr', String(c.lr), ...c.flags],
+      ...freshRunFlags(dir, c),
       ...['--data', dir.host('data.safetensors'), '--batch', String(c.batch)],
       ...['--steps', '20', '--out', dir.host('leg1.pth')],
     ]);

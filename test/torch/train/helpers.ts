@@ -1,6 +1,6 @@
 /** Shared by the `pthlab train` torch tests: running the CLI, the reference scripts, and staged cases. */
 import { execFile } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -8,6 +8,7 @@ import type { PyDict } from '../../../src/checkpoint/index.ts';
 import { StoredTensor, loadCheckpoint } from '../../../src/checkpoint/index.ts';
 import { runTorch, scratchDir } from '../harness.ts';
 import type { JsonTensor } from '../engine/torch-json.ts';
+import type { TrainCase } from './cases.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const archModule = join(repo, 'examples/pytorch/pthlab_arch.py');
@@ -41,12 +42,14 @@ export async function pthlabOk(args: readonly string[], env: NodeJS.ProcessEnv =
 }
 
 /** A scratch directory in torch 2.6's chroot with pthlab_arch.py staged; `host(name)` / `py(name)` paths. */
-export function trainScratch(): {
+export interface TrainScratch {
   host(name: string): string;
   py(name: string): string;
   archDir: string;
   cleanup(): void;
-} {
+}
+
+export function trainScratch(): TrainScratch {
   const s = scratchDir('2.6');
   copyFileSync(archModule, join(s.hostPath, 'pthlab_arch.py'));
   return {
@@ -61,6 +64,31 @@ export function trainScratch(): {
 export async function torchTrain<T>(script: string, cfg: object): Promise<T> {
   const stdout = await runTorch('2.6', `train/${script}`, [JSON.stringify(cfg)]);
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T;
+}
+
+/**
+ * A case's starting point in `dir`, made by torch: `arch.json`, then `data.safetensors` and `init.pth` (the
+ * module's initial weights) from make_case.py with `seed`.
+ */
+export async function makeCase(dir: TrainScratch, c: TrainCase, seed: number): Promise<void> {
+  writeFileSync(dir.host('arch.json'), JSON.stringify(c.arch));
+  await torchTrain('make_case.py', {
+    arch_module_dir: dir.archDir,
+    arch: c.arch,
+    x_shape: c.xShape,
+    classes: c.classes,
+    seed,
+    data: dir.py('data.safetensors'),
+    init: dir.py('init.pth'),
+  });
+}
+
+/** `pthlab train` flags that start the case from `makeCase`'s arch and weights with its optimizer. */
+export function freshRunFlags(dir: TrainScratch, c: TrainCase): string[] {
+  return [
+    ...['--arch', dir.host('arch.json'), '--init', dir.host('init.pth'), '--loss', 'cross_entropy'],
+    ...['--optim', c.optim, '--lr', String(c.lr), ...c.flags],
+  ];
 }
 
 export interface ReferenceRun {

@@ -4,12 +4,12 @@
  * losses agree within 1e-4 relative and the final weights within atol 1e-4 + rtol 1e-3, on the CPU backend and
  * on the WebGPU one.
  */
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TrainCase, cnnSgd, mlpAdam } from './cases.ts';
 import {
   type ReferenceRun,
   expectAllClose,
+  makeCase,
   expectWeightsClose,
   pthlabOk,
   readLog,
@@ -24,16 +24,7 @@ describe.each([mlpAdam, cnnSgd])('pthlab train matches torch 2.6: $name', (c: Tr
   afterAll(() => dir.cleanup());
 
   beforeAll(async () => {
-    writeFileSync(dir.host('arch.json'), JSON.stringify(c.arch));
-    await torchTrain('make_case.py', {
-      arch_module_dir: dir.archDir,
-      arch: c.arch,
-      x_shape: c.xShape,
-      classes: c.classes,
-      seed: 7,
-      data: dir.py('data.safetensors'),
-      init: dir.py('init.pth'),
-    });
+    await makeCase(dir, c, 7);
   });
 
   let theirs: ReferenceRun;

@@ -3,7 +3,6 @@
  * OUT opened and continued by torch 2.6 (weights_only=True, optimizer.load_state_dict), and a checkpoint a
  * PyTorch user saved mid-run continued by `pthlab train --resume`.
  */
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PyDict } from '../../../src/checkpoint/index.ts';
 import type { JsonTensor } from '../engine/torch-json.ts';
@@ -11,6 +10,8 @@ import { type TrainCase, cnnSgd, mlpAdam } from './cases.ts';
 import {
   type ReferenceRun,
   expectAllClose,
+  freshRunFlags,
+  makeCase,
   expectWeightsClose,
   pthlabOk,
   readDict,
@@ -26,21 +27,9 @@ function setup(c: TrainCase) {
     ...['--data', dir.host('data.safetensors'), '--steps', String(steps), '--batch', String(c.batch)],
     ...['--out', dir.host(`${out}.pth`), '--log', dir.host(`${out}.json`)],
   ];
-  const fresh = [
-    ...['--arch', dir.host('arch.json'), '--init', dir.host('init.pth'), '--loss', 'cross_entropy'],
-    ...['--optim', c.optim, '--lr', String(c.lr), ...c.flags],
-  ];
+  const fresh = freshRunFlags(dir, c);
   beforeAll(async () => {
-    writeFileSync(dir.host('arch.json'), JSON.stringify(c.arch));
-    await torchTrain('make_case.py', {
-      arch_module_dir: dir.archDir,
-      arch: c.arch,
-      x_shape: c.xShape,
-      classes: c.classes,
-      seed: 11,
-      data: dir.py('data.safetensors'),
-      init: dir.py('init.pth'),
-    });
+    await makeCase(dir, c, 11);
   });
   afterAll(() => dir.cleanup());
   return { dir, common, fresh };
