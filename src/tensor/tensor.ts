@@ -244,6 +244,7 @@ export class Tensor {
     if (this.ndim === 0) return this.reshape(1);
     const s = normalizeDim(startDim, this.ndim);
     const e = normalizeDim(endDim, this.ndim);
+    if (s > e) throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
     const middle = this.shape.slice(s, e + 1).reduce((a, d) => a * d, 1);
     return this.reshape(...this.shape.slice(0, s), middle, ...this.shape.slice(e + 1));
   }
