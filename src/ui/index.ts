@@ -9,6 +9,7 @@ export { modulePredict } from './decision-map/module-predict.ts';
 export { PthDrawPad } from './draw-pad/pth-draw-pad.ts';
 export { PthInspector } from './inspector/pth-inspector.ts';
 export { PthLossChart, type LossPoint } from './loss-chart/pth-loss-chart.ts';
+export { PthModelEditor, type ApplyDetail } from './model-editor/pth-model-editor.ts';
 export { PthModelSummary } from './model-summary/pth-model-summary.ts';
 export { summarizeModel, type ModelSummary } from './model-summary/summary.ts';
 export { PthStatus } from './status/pth-status.ts';

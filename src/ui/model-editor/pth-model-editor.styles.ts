@@ -1,0 +1,93 @@
+import { css } from 'lit';
+
+export const modelEditorStyles = css`
+  table {
+    width: 100%;
+  }
+  caption {
+    text-align: left;
+    font-weight: 600;
+    padding-bottom: 0.3rem;
+  }
+  td {
+    vertical-align: middle;
+  }
+  td.type,
+  td.shape {
+    font-family: ui-monospace, monospace;
+  }
+  /* Type and sizes read as text, left to right; shapes and counts stay right-aligned numbers. */
+  td.type,
+  td.sizes,
+  th:nth-child(2),
+  th:nth-child(3) {
+    text-align: left;
+  }
+  td.sizes label {
+    display: inline-flex;
+    gap: 0.25rem;
+    align-items: center;
+    margin-right: 0.6rem;
+    font-size: 13px;
+    color: var(--pth-muted, #555);
+  }
+  td.sizes input {
+    width: 4.5rem;
+    font: inherit;
+    color: var(--pth-color, #1b1b1f);
+  }
+  input[aria-invalid='true'],
+  textarea[aria-invalid='true'] {
+    border-color: #a00;
+    outline-color: #a00;
+  }
+  .derived {
+    margin-right: 0.6rem;
+    font-size: 13px;
+    color: var(--pth-muted, #555);
+  }
+  td.buttons {
+    white-space: nowrap;
+  }
+  td.buttons button {
+    padding: 0.15rem 0.45rem;
+  }
+  tr.failed td {
+    background: #fff3f3;
+  }
+  .problem-row td,
+  .problem {
+    color: #a00;
+    text-align: left;
+    font-family: ui-monospace, monospace;
+    font-size: 13px;
+    white-space: pre-wrap;
+  }
+  .hint {
+    color: var(--pth-muted, #555);
+    font-family: system-ui, sans-serif;
+  }
+  .add,
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+    margin: 0.6rem 0;
+  }
+  .json-label {
+    display: block;
+    font-weight: 600;
+    margin-top: 0.6rem;
+  }
+  textarea {
+    box-sizing: border-box;
+    width: 100%;
+    font:
+      13px/1.35 ui-monospace,
+      monospace;
+  }
+  .why {
+    color: var(--pth-muted, #555);
+  }
+`;
