@@ -8,7 +8,7 @@
 import * as checkpoint from '../checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
 import { saveTorchZip } from '../checkpoint/index.ts';
-import { type Backend, selectBackend } from '../tensor/index.ts';
+import { type Backend, WebGpuBackend, selectBackend } from '../tensor/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
@@ -19,6 +19,7 @@ import { presetLabels, presetNames } from '../train/presets.ts';
 import { type Setup, datasetNames, optimizerNames, parseSetup, serializeSetup } from '../train/setup.ts';
 import { weightsFromModule } from '../ui/weights/from-module.ts';
 import { type DataSource, Sandbox, syntheticSource } from '../train/sandbox.ts';
+import { resumeCheckpoint } from '../train/resume.ts';
 
 // Exposed for the browser tests and for people trying the library from the console.
 const pthlab: Record<string, unknown> = { checkpoint, inspect: { digestCheckpoint, digestJson } };
@@ -36,6 +37,7 @@ const summary = $('pth-model-summary');
 const weights = $('pth-weights');
 const bar = $('pth-checkpoint-bar');
 const pad = $('pth-draw-pad');
+const editor = $('pth-model-editor');
 const buttons = {
   train: byId<HTMLButtonElement>('train'),
   pause: byId<HTMLButtonElement>('pause'),
@@ -59,9 +61,11 @@ function fillSelect(name: string, values: readonly string[], labels?: Record<str
   select.replaceChildren(...values.map((v) => new Option(labels?.[v] ?? v, v)));
 }
 
+/** The setup's keys the form edits (the others, noise, n and arch, come from the URL). */
+const formKeys = ['dataset', 'preset', 'optim', 'lr', 'wd', 'batch', 'seed'] as const;
+
 function showSetup(setup: Setup): void {
-  for (const key of ['dataset', 'preset', 'optim', 'lr', 'seed'] as const)
-    (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
+  for (const key of formKeys) (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
 }
 
 /**
@@ -72,13 +76,16 @@ const device: Promise<Backend> = selectBackend('auto').then((selected) => {
   const notice = byId('device-notice');
   notice.textContent = selected.notice ?? `Training on ${selected.kind === 'webgpu' ? 'WebGPU' : 'the CPU'}.`;
   notice.dataset['kind'] = selected.kind;
+  // Training on WebGPU: the draw pad resizes on the same device (else it requests one of its own).
+  if (selected.backend instanceof WebGpuBackend) pad.device = selected.backend.runtime.device;
   return selected.backend;
 });
 
 async function apply(setup: Setup, restore: boolean): Promise<void> {
   pause();
+  let next: Sandbox;
   try {
-    sandbox = await Sandbox.create(setup, source, await device);
+    next = await Sandbox.create(setup, source, await device);
   } catch (e) {
     if (!(e instanceof ArchitectureError)) throw e;
     // An `arch` from a link that does not fit its data: say why, and train the preset instead.
@@ -86,28 +93,51 @@ async function apply(setup: Setup, restore: boolean): Promise<void> {
     const { arch: _unfit, ...withoutArch } = setup;
     return apply(withoutArch, restore);
   }
+  await install(next, restore);
+}
+
+/**
+ * Makes `next` the page's sandbox: the URL and the form show its setup, the views and the checkpoint bar
+ * follow it. A checkpoint that resumes with its own optimizer, or a switch to a file's architecture, builds
+ * its sandbox completely first and comes here only when that worked, so a failed load changes nothing.
+ */
+async function install(next: Sandbox, restore: boolean, note = ''): Promise<void> {
+  pause();
+  sandbox = next;
+  const setup = next.setup;
   pthlab['app'] = sandbox;
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
   showSetup(setup);
+  showEditor();
   const twoD = sandbox.data.kind === 'classification' && sandbox.data.features === 2;
   byId('map-section').hidden = !twoD;
   byId('pad-section').hidden = setup.dataset !== 'mnist';
   map.points = twoD ? sandbox.data : undefined;
   map.predict = twoD ? modulePredict(() => sandbox.model, sandbox.backend) : undefined;
+  // The new sandbox keeps the page's data (neither a checkpoint nor an architecture changes it).
+  const sameData = () => Promise.resolve(sandbox.data);
   bar.actions = new ModelCheckpoints({
     model: () => sandbox.model,
     backend: sandbox.backend,
     baseName: `${setup.dataset}_${setup.preset}`,
     checkpointParts: () => sandbox.checkpointParts(),
-    onGeneralCheckpoint: (ck) => {
-      if (ck.optimizerStateDict !== undefined && ck.run.optimizer === setup.optim)
-        sandbox.optimizer.loadStateDict(ck.optimizerStateDict);
-      sandbox.continueFrom(ck.step ?? 0);
+    resumeGeneralCheckpoint: async (ck, fileName) => {
+      const resumed = await resumeCheckpoint(sandbox, ck);
+      await install(resumed.sandbox, false, resumed.note);
+      return `Loaded checkpoint ${fileName}: ${resumed.note}.`;
+    },
+    switchArchitecture: async (arch, ck, fileName) => {
+      // Built and loaded before anything changes: an architecture that does not fit the data
+      // (ArchitectureError), or a file whose weights do not fit its own arch, leaves the page as it was.
+      const base = await Sandbox.create({ ...sandbox.setup, arch }, sameData, sandbox.backend);
+      const resumed = await resumeCheckpoint(base, ck);
+      await install(resumed.sandbox, false, resumed.note);
+      return `Switched to the file's architecture and loaded ${fileName}: ${resumed.note}.`;
     },
   });
   chart.reset();
   byId('run-error').textContent = '';
-  status.note = '';
+  status.note = note;
   if (restore) await restoreAutosave();
   await refresh(true);
 }
@@ -258,11 +288,26 @@ buttons.reset.addEventListener('click', () => {
   void refresh(true);
 });
 bar.addEventListener('pth-loaded', () => void refresh(true));
+
+/** The model editor edits the sandbox's architecture for its data; Apply rebuilds with it (URL `arch`). */
+function showEditor(): void {
+  const classification = sandbox.data.kind === 'classification';
+  editor.inputShape = sandbox.inputShape;
+  editor.outputs = classification ? (sandbox.data.classes ?? 2) : 1;
+  editor.task = classification ? 'classification' : 'regression';
+  editor.spec = sandbox.spec;
+}
+editor.addEventListener(
+  'pth-apply',
+  (event) => void apply({ ...sandbox.setup, arch: event.detail.spec }, false),
+);
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const values = new FormData(form);
   const query = new URLSearchParams(location.search);
-  for (const key of ['dataset', 'preset', 'optim', 'lr', 'seed']) query.set(key, String(values.get(key)));
+  for (const key of formKeys) query.set(key, String(values.get(key)));
+  // Picking another preset means that preset: the architecture of one's own (arch) goes; other changes keep it.
+  if (values.get('preset') !== sandbox.setup.preset) query.delete('arch');
   const { setup, problems } = parseSetup(query);
   byId('problems').textContent = problems.join(' ');
   void apply(setup, false);
@@ -271,10 +316,12 @@ pad.addEventListener('pth-draw', () => void predictDigit());
 
 async function predictDigit(): Promise<void> {
   const { fromHost, noGrad } = await import('../tensor/index.ts');
+  // Resized by the WGSL kernel where there is a WebGPU adapter (the pad says where).
+  const digit = await pad.readMnist();
   const m = sandbox.model;
   m.eval();
   const logits = await noGrad(() =>
-    m.forward(fromHost(pad.toMnist(), [1, 1, 28, 28], { backend: sandbox.backend })),
+    m.forward(fromHost(digit, [1, 1, 28, 28], { backend: sandbox.backend })),
   ).data();
   m.train();
   let best = 0;

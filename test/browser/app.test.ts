@@ -2,7 +2,8 @@
  * The sandbox page (index.html) end to end in headless Chromium: the setup comes from the URL (bad values
  * reported), Step and Train/Pause drive src/train's Trainer and the views follow, "Save checkpoint" downloads
  * a general checkpoint that readGeneralCheckpoint opens, a reload restores the autosave, everything is
- * keyboard-driven, and there are no console errors. Screenshot: test-artifacts/app.png.
+ * keyboard-driven, the MNIST draw pad resizes with the WGSL kernel (as its TypeScript twin does), and there
+ * are no console errors. Screenshot: test-artifacts/app.png.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ describe('the sandbox page', () => {
     const values = await page.$$eval('#setup select, #setup input', (els) =>
       els.map((el) => (el as HTMLInputElement).value),
     );
-    expect(values).toEqual(['moons', 'mlp', 'adam', '0.05', '2']);
+    expect(values).toEqual(['moons', 'mlp', 'adam', '0.05', '0', '32', '2']);
     expect(await page.$eval('#problems', (el) => el.textContent)).toContain("'bogus' is not a setting");
     expect(page.url()).toContain(
       '?dataset=moons&preset=mlp&optim=adam&lr=0.05&wd=0&seed=2&batch=32&noise=0.1&n=300',
@@ -168,7 +169,7 @@ describe('examples/embed.html', () => {
 });
 
 describe('MNIST in the sandbox', () => {
-  it('loads the digits through Vite, without network, and reads a drawn digit', async () => {
+  it('loads the digits through Vite, without network, and reads a digit resized by the WGSL kernel', async () => {
     const session = await startBrowser();
     try {
       const page = await session.open('/?dataset=mnist&preset=mlp&seed=3');
@@ -190,6 +191,24 @@ describe('MNIST in the sandbox', () => {
       await page.waitForFunction(() =>
         /^The model reads \d\.$/.test(document.querySelector('#prediction')?.textContent ?? ''),
       );
+      // The app trains on the CPU here (SwiftShader), yet the pad resized on WebGPU: its own SwiftShader device.
+      const resized = await page.evaluate(async () => {
+        const el = document.querySelector('pth-draw-pad')!;
+        const gpu = await el.readMnist();
+        return { on: el.resizedOn, gpu: Array.from(gpu), twin: Array.from(el.toMnist()) };
+      });
+      expect(resized.on).toBe('webgpu');
+      expect(await page.$eval('pth-draw-pad >>> .resized', (el) => el.textContent)).toBe(
+        'Resized to 28 by 28 on WebGPU.',
+      );
+      expect(resized.gpu).toHaveLength(784);
+      expect(Math.max(...resized.twin)).toBeGreaterThan(0.9);
+      resized.twin.forEach((want, i) => {
+        const got = resized.gpu[i] as number;
+        expect(Math.abs(got - want), `pixel ${i}: ${got} vs ${want}`).toBeLessThanOrEqual(
+          1e-6 + 1e-5 * Math.abs(want),
+        );
+      });
       await page.screenshot({ path: join(artifacts, 'app-mnist.png'), fullPage: true });
       expect(session.errors).toEqual([]);
     } finally {

@@ -2,7 +2,8 @@
  * What `<pth-checkpoint-bar>`'s buttons do, as plain TypeScript over a Module (no DOM): save its state_dict
  * as a real `.pth` (torch zip), save a general checkpoint (src/train's dict with the optimizer state), export
  * safetensors, and load any of those back. Loading goes through `Module.loadStateDict`, strict: a mismatched
- * file throws its PyTorch-style message and leaves the model unchanged.
+ * file throws its PyTorch-style message and leaves the model unchanged. A mismatched general checkpoint that
+ * carries its architecture throws an ArchitectureOffer instead, when the host can switch to it.
  */
 import {
   type PyValue,
@@ -12,7 +13,13 @@ import {
   saveTorchZip,
   writeSafetensors,
 } from '../../checkpoint/index.ts';
-import { type Module, fromPyStateDict, toPyStateDict } from '../../nn/index.ts';
+import {
+  type Module,
+  type ModuleSpec,
+  StateDictError,
+  fromPyStateDict,
+  toPyStateDict,
+} from '../../nn/index.ts';
 import type { Backend } from '../../tensor/index.ts';
 import {
   type CheckpointParts,
@@ -20,6 +27,7 @@ import {
   buildGeneralCheckpoint,
   readGeneralCheckpoint,
 } from '../../train/index.ts';
+import { ArchitectureOffer } from './offer.ts';
 
 export interface SavedFile {
   readonly fileName: string;
@@ -34,6 +42,12 @@ export interface CheckpointActions {
   exportSafetensors(): Promise<SavedFile>;
   /** Loads a file into the model; resolves to a sentence saying what was loaded, or throws. */
   load(fileName: string, bytes: Uint8Array): Promise<string>;
+  /**
+   * Switches the host's model to the offered file's architecture and loads the file into it, all or nothing;
+   * resolves to a sentence saying what was loaded. Present only where the host can switch: then `load` throws
+   * an ArchitectureOffer for a general checkpoint with an `arch` whose state_dict does not fit the model.
+   */
+  readonly switchArchitecture?: ((offer: ArchitectureOffer) => Promise<string>) | undefined;
 }
 
 export interface ModelCheckpointsOptions {
@@ -44,14 +58,25 @@ export interface ModelCheckpointsOptions {
   checkpointParts?: () => CheckpointParts;
   /** Called after a general checkpoint's model state loaded: restore the optimizer, the step, ... */
   onGeneralCheckpoint?: (checkpoint: GeneralCheckpoint) => void;
+  /**
+   * Takes over loading a general checkpoint, in place of `model()` and `onGeneralCheckpoint`: the host loads
+   * weights, optimizer and step all together or none of them, and resolves to the sentence to show.
+   */
+  resumeGeneralCheckpoint?: (checkpoint: GeneralCheckpoint, fileName: string) => Promise<string>;
+  /** Builds a model of `arch`, loads the checkpoint into it and makes it the host's (see CheckpointActions). */
+  switchArchitecture?: (arch: ModuleSpec, checkpoint: GeneralCheckpoint, fileName: string) => Promise<string>;
   /** File names start with this. Default 'model'. */
   baseName?: string;
 }
 
 export class ModelCheckpoints implements CheckpointActions {
   readonly saveCheckpoint: (() => Promise<SavedFile>) | undefined;
+  readonly switchArchitecture: ((offer: ArchitectureOffer) => Promise<string>) | undefined;
 
   constructor(private readonly opts: ModelCheckpointsOptions) {
+    const switchTo = opts.switchArchitecture;
+    this.switchArchitecture =
+      switchTo === undefined ? undefined : (offer) => switchTo(offer.arch, offer.checkpoint, offer.fileName);
     const parts = opts.checkpointParts;
     this.saveCheckpoint =
       parts === undefined
@@ -89,10 +114,18 @@ export class ModelCheckpoints implements CheckpointActions {
     const value: PyValue = loaded.value;
     if (value instanceof PyDict && value.has('model_state_dict')) {
       const general = readGeneralCheckpoint(value);
-      loadInto(model, general.modelStateDict, this.opts.backend);
-      this.opts.onGeneralCheckpoint?.(general);
-      const at = general.step === undefined ? '' : ` at step ${general.step}`;
-      return `Loaded the model_state_dict of checkpoint ${fileName}${at}.`;
+      try {
+        return await this.loadGeneral(general, fileName, model);
+      } catch (e) {
+        // Missing or unexpected keys, or a size mismatch: the file is another architecture, which it names.
+        if (
+          e instanceof StateDictError &&
+          general.arch !== undefined &&
+          this.switchArchitecture !== undefined
+        )
+          throw new ArchitectureOffer(e.message, fileName, general.arch, general);
+        throw e;
+      }
     }
     if (!(value instanceof PyDict)) {
       throw new Error(`${fileName} holds a ${describe(value)}, not a state_dict or a checkpoint dict`);
@@ -100,6 +133,15 @@ export class ModelCheckpoints implements CheckpointActions {
     loadInto(model, value, this.opts.backend);
     const what = loaded.wholeModelClass === undefined ? 'state_dict' : `pickled ${loaded.wholeModelClass}`;
     return `Loaded ${value.size} tensors from ${fileName} (${what}).`;
+  }
+
+  private async loadGeneral(general: GeneralCheckpoint, fileName: string, model: Module): Promise<string> {
+    if (this.opts.resumeGeneralCheckpoint !== undefined)
+      return this.opts.resumeGeneralCheckpoint(general, fileName);
+    loadInto(model, general.modelStateDict, this.opts.backend);
+    this.opts.onGeneralCheckpoint?.(general);
+    const at = general.step === undefined ? '' : ` at step ${general.step}`;
+    return `Loaded the model_state_dict of checkpoint ${fileName}${at}.`;
   }
 }
 

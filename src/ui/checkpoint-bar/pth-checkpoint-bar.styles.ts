@@ -46,4 +46,19 @@ export const checkpointBarStyles = css`
   [role='status'] {
     margin: 0.4rem 0 0;
   }
+  .offer {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem 0.8rem;
+    align-items: center;
+    margin-top: 0.4rem;
+    padding: 0.4rem 0.6rem;
+    border: 1px solid #ccd;
+    border-radius: 6px;
+    background: #f6f6fa;
+  }
+  .offer p {
+    margin: 0;
+    font-size: 13px;
+  }
 `;

@@ -3,15 +3,22 @@
  * for the model, and drag-and-drop of `.pth`, `.pt` or `.safetensors` files anywhere on the page. A thin view
  * over `CheckpointActions` (see actions.ts): it downloads what they produce and shows what they say; a load
  * that fails shows the error (PyTorch's wording for a state_dict mismatch) and the model is left unchanged.
+ * When the failed file is a general checkpoint that carries its architecture and the actions can switch
+ * (`switchArchitecture`), a button "Switch to the file's architecture" offers it, with one line describing
+ * that architecture; pressing it has the host build a model of it and load the file into it.
  *
  * @fires pth-saved - detail: { fileName, bytes }, after a file was produced and offered for download.
  * @fires pth-loaded - detail: { fileName, message }, after a file loaded into the model.
  * @fires pth-error - detail: { fileName, message }, when saving or loading failed.
+ * @fires pth-arch-offer - detail: { fileName, arch, description }, when a failed load offers the file's
+ *   architecture (after its pth-error).
  * @csspart bar - the row of buttons.
+ * @csspart offer - the offer of the file's architecture.
  */
 import { LitElement, html, nothing } from 'lit';
 import { sharedStyles } from '../shared.styles.ts';
 import type { CheckpointActions, SavedFile } from './actions.ts';
+import { ArchitectureOffer } from './offer.ts';
 import { checkpointBarStyles } from './pth-checkpoint-bar.styles.ts';
 
 const accepted = ['.pth', '.pt', '.bin', '.safetensors'];
@@ -24,6 +31,7 @@ export class PthCheckpointBar extends LitElement {
     message: { state: true },
     error: { state: true },
     dragging: { state: true },
+    offer: { state: true },
   };
 
   declare actions: CheckpointActions | undefined;
@@ -33,6 +41,8 @@ export class PthCheckpointBar extends LitElement {
   declare message: string | undefined;
   declare error: string | undefined;
   declare dragging: boolean;
+  /** The architecture the last failed file offers. */
+  declare offer: ArchitectureOffer | undefined;
 
   static override styles = [sharedStyles, checkpointBarStyles];
 
@@ -44,6 +54,7 @@ export class PthCheckpointBar extends LitElement {
     this.message = undefined;
     this.error = undefined;
     this.dragging = false;
+    this.offer = undefined;
   }
 
   override connectedCallback(): void {
@@ -90,9 +101,33 @@ export class PthCheckpointBar extends LitElement {
       return;
     }
     await this.run(file.name, async () => {
-      const message = await actions.load(file.name, new Uint8Array(await file.arrayBuffer()));
+      try {
+        const message = await actions.load(file.name, new Uint8Array(await file.arrayBuffer()));
+        this.message = message;
+        this.emit('pth-loaded', { fileName: file.name, message });
+      } catch (e) {
+        if (e instanceof ArchitectureOffer) this.offer = e;
+        throw e;
+      }
+    });
+    const offer = this.offer;
+    if (offer !== undefined)
+      this.emit('pth-arch-offer', {
+        fileName: offer.fileName,
+        arch: offer.arch,
+        description: offer.description,
+      });
+  }
+
+  /** Has the host switch to the offered architecture and load the file into it (or change nothing). */
+  async acceptOffer(): Promise<void> {
+    const offer = this.offer;
+    const switchTo = this.actions?.switchArchitecture;
+    if (offer === undefined || switchTo === undefined) return;
+    await this.run(offer.fileName, async () => {
+      const message = await switchTo(offer);
       this.message = message;
-      this.emit('pth-loaded', { fileName: file.name, message });
+      this.emit('pth-loaded', { fileName: offer.fileName, message });
     });
   }
 
@@ -110,6 +145,7 @@ export class PthCheckpointBar extends LitElement {
     this.busy = true;
     this.error = undefined;
     this.message = undefined;
+    this.offer = undefined;
     try {
       await task();
     } catch (e) {
@@ -132,6 +168,17 @@ export class PthCheckpointBar extends LitElement {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     if (file !== undefined) void this.loadFile(file).finally(() => (input.value = ''));
+  }
+
+  private renderOffer(offer: ArchitectureOffer, off: boolean) {
+    return html`
+      <div class="offer" part="offer" role="group" aria-label="The file's architecture">
+        <p id="offer-arch">${offer.fileName} carries its architecture: <code>${offer.description}</code></p>
+        <button ?disabled=${off} aria-describedby="offer-arch" @click=${() => this.acceptOffer()}>
+          Switch to the file's architecture
+        </button>
+      </div>
+    `;
   }
 
   override render() {
@@ -164,6 +211,7 @@ export class PthCheckpointBar extends LitElement {
         >
       </div>
       ${this.error === undefined ? nothing : html`<p role="alert">${this.error}</p>`}
+      ${this.offer === undefined ? nothing : this.renderOffer(this.offer, off)}
       ${this.message === undefined ? nothing : html`<p role="status">${this.message}</p>`}
     `;
   }

@@ -1,8 +1,8 @@
 /**
  * The draw pad's pixels as a model sees them: grey levels in [0, 1] (1 = ink, as MNIST's white digit on
- * black), and the resize to MNIST's 28x28. The resize is the TypeScript twin of the WGSL bilinear resize
- * kernel (src/kernels/resize.ts: F.interpolate(mode='bilinear', align_corners=False)); the GPU kernel will
- * replace it when the app runs on WebGPU.
+ * black), and the resize to MNIST's 28x28 by the TypeScript twin of the WGSL bilinear resize kernel
+ * (src/kernels/resize.ts: F.interpolate(mode='bilinear', align_corners=False)): what the pad uses where
+ * WebGPU is missing (resizer.ts runs the kernel itself wherever there is an adapter).
  */
 import { resizeBilinear } from '../../kernels/resize.ts';
 

@@ -1,8 +1,10 @@
 /**
  * `<pth-draw-pad>`: a square pad to draw a digit on with a mouse, pen or finger, or with the keyboard (arrow
  * keys move the pen, Space lifts or lowers it, Delete clears). White ink on black, as MNIST. It exposes its
- * pixels (`pixels()`, grey levels in [0, 1]) and the 28x28 MNIST-sized version (`toMnist()`), shown as a small
- * preview.
+ * pixels (`pixels()`, grey levels in [0, 1]) and the 28x28 MNIST-sized version, shown as a small preview:
+ * `readMnist()` resizes with the WGSL kernel on WebGPU wherever navigator.gpu gives an adapter (on `device`
+ * when the page sets one), else with the kernel's TypeScript twin, which `toMnist()` always uses. The help
+ * line says where the drawing was resized.
  *
  * @fires pth-draw - after each stroke (pointer up, or a keyboard move with the pen down).
  * @fires pth-clear - after the pad was cleared.
@@ -12,6 +14,7 @@
 import { LitElement, html } from 'lit';
 import { sharedStyles } from '../shared.styles.ts';
 import { rgbaToGrey, resizeTo } from './pixels.ts';
+import { MnistResizer, type ResizedOn } from './resizer.ts';
 import { drawPadStyles } from './pth-draw-pad.styles.ts';
 
 export class PthDrawPad extends LitElement {
@@ -19,6 +22,7 @@ export class PthDrawPad extends LitElement {
     size: { type: Number },
     penDown: { state: true },
     cursor: { state: true },
+    resizedOn: { state: true },
   };
 
   /** Side of the pad in pixels. */
@@ -26,16 +30,29 @@ export class PthDrawPad extends LitElement {
   declare penDown: boolean;
   /** Keyboard pen position. */
   declare cursor: { x: number; y: number };
+  /** Where the last `readMnist()` resized: 'webgpu' (the WGSL kernel) or 'typescript' (its twin). */
+  declare resizedOn: ResizedOn | undefined;
 
   static override styles = [sharedStyles, drawPadStyles];
 
   private last: { x: number; y: number } | undefined;
+  private readonly resizer = new MnistResizer();
+  /** Counts changes of the ink, so one resize serves the preview and the page's prediction alike. */
+  private inkVersion = 0;
+  private resized: { version: number; pixels: Promise<Float32Array> } | undefined;
 
   constructor() {
     super();
     this.size = 280;
     this.penDown = false;
     this.cursor = { x: 140, y: 140 };
+    this.resizedOn = undefined;
+  }
+
+  /** A GPUDevice to resize on (the page's, when it trains on WebGPU); without it the pad requests its own. */
+  set device(device: GPUDevice | undefined) {
+    this.resizer.useDevice(device);
+    this.resized = undefined;
   }
 
   private get canvas(): HTMLCanvasElement | null {
@@ -58,9 +75,21 @@ export class PthDrawPad extends LitElement {
     return rgbaToGrey(ctx.getImageData(0, 0, this.size, this.size).data, this.size, this.size);
   }
 
-  /** The drawing at MNIST's size: (28, 28) grey levels. */
+  /** The drawing at MNIST's size, (28, 28) grey levels, by the TypeScript twin of the resize kernel. */
   toMnist(): Float32Array {
     return resizeTo(this.pixels(), this.size, this.size, 28);
+  }
+
+  /** The drawing at MNIST's size, (28, 28) grey levels, resized on WebGPU where there is an adapter. */
+  readMnist(): Promise<Float32Array> {
+    if (this.resized?.version !== this.inkVersion) {
+      const pixels = this.resizer.resize(this.pixels(), this.size, this.size, 28).then((out) => {
+        this.resizedOn = this.resizer.on;
+        return out;
+      });
+      this.resized = { version: this.inkVersion, pixels };
+    }
+    return this.resized.pixels;
   }
 
   clear(notify = true): void {
@@ -69,7 +98,9 @@ export class PthDrawPad extends LitElement {
       ctx.fillStyle = '#000';
       ctx.fillRect(0, 0, this.size, this.size);
     }
-    this.updatePreview();
+    this.inkVersion++;
+    // A blank pad needs no resize.
+    this.drawPreview(new Float32Array(28 * 28), this.inkVersion);
     if (notify) this.dispatchEvent(new CustomEvent('pth-clear', { bubbles: true, composed: true }));
   }
 
@@ -85,6 +116,7 @@ export class PthDrawPad extends LitElement {
     ctx.moveTo(from.x, from.y);
     ctx.lineTo(to.x, to.y);
     ctx.stroke();
+    this.inkVersion++;
   }
 
   private point(event: PointerEvent): { x: number; y: number } {
@@ -147,21 +179,30 @@ export class PthDrawPad extends LitElement {
   }
 
   private drawn(): void {
-    this.updatePreview();
+    const version = this.inkVersion;
+    void this.readMnist().then((small) => this.drawPreview(small, version));
     this.dispatchEvent(new CustomEvent('pth-draw', { bubbles: true, composed: true }));
   }
 
-  private updatePreview(): void {
+  /** Shows 28x28 pixels of ink version `version`, unless the ink changed since (a later stroke's win). */
+  private drawPreview(small: Float32Array, version: number): void {
+    if (version !== this.inkVersion) return;
     const preview = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.preview');
     const ctx = preview?.getContext('2d');
     if (ctx == null) return;
-    const small = this.toMnist();
     const image = new ImageData(28, 28);
     small.forEach((v, i) => {
       const g = Math.round(Math.max(0, Math.min(1, v)) * 255);
       image.data.set([g, g, g, 255], i * 4);
     });
     ctx.putImageData(image, 0, 0);
+  }
+
+  private resizedNote(): string {
+    if (this.resizedOn === 'webgpu') return 'Resized to 28 by 28 on WebGPU.';
+    if (this.resizedOn === 'typescript')
+      return `Resized to 28 by 28 on the CPU (${this.resizer.problem ?? 'no WebGPU'}).`;
+    return '';
   }
 
   override render() {
@@ -206,6 +247,7 @@ export class PthDrawPad extends LitElement {
         Keyboard: arrow keys move the pen, Space lowers or lifts it (${this.penDown ? 'down' : 'up'} now),
         Delete clears.
       </p>
+      <p class="help resized">${this.resizedNote()}</p>
     `;
   }
 }
