@@ -1,10 +1,13 @@
 /**
  * Checkpoint save and load speed, pthlab beside real torch 2.6 in the same run (foundation issue §5).
- * A 100 MiB state_dict (25 x 1024x1024 float32), 5 repeats, medians, as MB/s and pthlab/torch ratios:
- * - save: to a file (pthlab: `writeZipFileAtomic`, temp file + rename, as the CLI saves; torch:
- *   `torch.save(path)`), and the same with fsync before returning;
- * - load: from a file (pthlab: `loadCheckpointFile`, as the CLI loads), and from bytes already in memory
- *   (`torch.load(BytesIO)`);
+ * A 100 MiB state_dict (25 x 1024x1024 float32), as MB/s and pthlab/torch ratios of medians over 9 runs
+ * each, taken in 3 alternating rounds of 3 (pthlab, torch, pthlab, ...) so that a busy spell of this shared
+ * machine falls on both sides rather than on one:
+ * - save: in place, as `torch.save(path)` truncates and rewrites the file (pthlab: `writeZipFile` with
+ *   `inPlace`); crash-safe, to a temporary file renamed over the old one, as the CLI always saves (torch:
+ *   `torch.save(tmp)` + `os.replace`); and crash-safe with fsync before the rename;
+ * - load: from a file (pthlab: `loadCheckpointFile`, as the CLI loads), the same as the first load of a
+ *   fresh process (3 each, alternating), and from bytes already in memory (`torch.load(BytesIO)`);
  * - memory: peak RSS growth of a fresh process loading the file, over the file's size.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,9 +22,11 @@ import {
   loadCheckpoint,
   planTorchZip,
 } from '../src/checkpoint/index.ts';
-import { writeZipFileAtomic } from '../src/cli/files.ts';
+import { writeZipFile } from '../src/cli/files.ts';
 import { loadCheckpointFile } from '../src/cli/load-file.ts';
-import { runTorchBench } from './torch.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { type TorchIoTimes, runTorchBench, runTorchColdLoads } from './torch.ts';
 
 export interface IoRow {
   readonly name: string;
@@ -38,7 +43,16 @@ export interface IoReport {
 }
 
 const tensors = 25;
-const repeats = 5;
+const rounds = 3;
+const repeats = 3;
+
+/**
+ * torch frees each result by reference counting when its timed call has returned; V8 would collect ours
+ * at some later moment, inside whichever measurement happens to trigger it. Collecting between the timed
+ * calls puts both runtimes' freeing at the same place: outside the measurements.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -46,6 +60,7 @@ function median(xs: readonly number[]): number {
 }
 
 async function seconds(run: () => unknown): Promise<number> {
+  collectGarbage();
   const start = performance.now();
   await run();
   return (performance.now() - start) / 1000;
@@ -73,32 +88,54 @@ export async function checkpointIoReport(): Promise<IoReport> {
   const sd = stateDict();
   const times = {
     save: [] as number[],
+    saveAtomic: [] as number[],
     saveFsync: [] as number[],
     load: [] as number[],
     loadMemory: [] as number[],
   };
+  const torchRounds: TorchIoTimes[] = [];
+  let loaded: unknown;
   try {
-    for (let r = 0; r < repeats; r++) {
-      times.save.push(await seconds(() => writeZipFileAtomic(path, planTorchZip(sd), { durable: false })));
-      times.saveFsync.push(await seconds(() => writeZipFileAtomic(path, planTorchZip(sd))));
-      // As the CLI loads a file: entry by entry, four reads in flight (src/cli/load-file.ts).
-      times.load.push(await seconds(() => loadCheckpointFile(path)));
-      const bytes = readBytes(path);
-      times.loadMemory.push(await seconds(() => loadCheckpoint(bytes)));
+    for (let round = 0; round < rounds; round++) {
+      for (let r = 0; r < repeats; r++) {
+        const save = (opts: { durable: boolean; inPlace: boolean }) => () =>
+          writeZipFile(path, planTorchZip(sd), opts);
+        times.save.push(await seconds(save({ durable: false, inPlace: true })));
+        times.saveAtomic.push(await seconds(save({ durable: false, inPlace: false })));
+        times.saveFsync.push(await seconds(save({ durable: true, inPlace: false })));
+        // As the CLI loads a file: entry by entry, four reads in flight (src/cli/load-file.ts).
+        // Held until the next load has finished, as bench_io.py's `loaded = torch.load(...)` holds its
+        // previous result: both allocators then see the same lifetimes.
+        collectGarbage();
+        const start = performance.now();
+        const next = await loadCheckpointFile(path);
+        times.load.push((performance.now() - start) / 1000);
+        loaded = next;
+        const bytes = readBytes(path);
+        times.loadMemory.push(await seconds(() => loadCheckpoint(bytes)));
+      }
+      torchRounds.push(await runTorchBench(tensors, repeats));
     }
+    void loaded;
     const fileBytes = statSync(path).size;
-    // A clean environment (tsx's loader options from this process would add their own allocations), three
-    // fresh processes, the median.
+    // A clean environment (tsx's loader options from this process would add their own allocations), fresh
+    // processes alternating with torch's: peak memory, and the time of a first load.
     const env = { ...process.env, NODE_OPTIONS: '' };
-    const growth = [0, 1, 2].map(() => {
+    const fresh: { growth: number; seconds: number }[] = [];
+    const torchCold: number[] = [];
+    for (let i = 0; i < 3; i++) {
       const args = ['--import', 'tsx', 'bench/load-peak.ts', path];
-      return (
-        JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env })) as { growth: number }
-      ).growth;
-    });
+      fresh.push(
+        JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env })) as (typeof fresh)[0],
+      );
+      torchCold.push(...(await runTorchColdLoads(path, 1)));
+    }
+    const growth = fresh.map((f) => f.growth);
     const loadPeakOverFile = median(growth) / fileBytes;
 
-    const torch = await runTorchBench(tensors, repeats);
+    const torch = torchRounds[0] as TorchIoTimes;
+    const all = (key: 'save_s' | 'save_atomic_s' | 'save_fsync_s' | 'load_s' | 'load_memory_s') =>
+      torchRounds.flatMap((t) => t[key]);
     const rate = (bytes: number, s: readonly number[]) => bytes / 1e6 / median(s);
     const row = (name: string, ours: number[], theirs: number[]): IoRow => ({
       name,
@@ -110,10 +147,16 @@ export async function checkpointIoReport(): Promise<IoReport> {
       torchVersion: torch.torch,
       loadPeakOverFile,
       rows: [
-        row('save to file', times.save, torch.save_s),
-        row('save to file + fsync', times.saveFsync, torch.save_fsync_s),
-        row('load from file', times.load, torch.load_s),
-        row('load from memory', times.loadMemory, torch.load_memory_s),
+        row('save, in place', times.save, all('save_s')),
+        row('save, crash-safe', times.saveAtomic, all('save_atomic_s')),
+        row('save, crash-safe+fsync', times.saveFsync, all('save_fsync_s')),
+        row('load from file', times.load, all('load_s')),
+        row(
+          'first load, new process',
+          fresh.map((f) => f.seconds),
+          torchCold,
+        ),
+        row('load from memory', times.loadMemory, all('load_memory_s')),
       ],
     };
   } finally {

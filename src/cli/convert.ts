@@ -6,7 +6,7 @@
 import { extname } from 'node:path';
 import { PyDict, planTorchZip, writeSafetensors } from '../checkpoint/index.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
-import { archiveRootFor, writeBytesAtomic, writeZipFileAtomic } from './files.ts';
+import { archiveRootFor, writeBytesAtomic, writeZipFile } from './files.ts';
 import { loadCheckpointFile } from './load-file.ts';
 
 export class UsageError extends Error {}
@@ -38,7 +38,7 @@ export async function convertCommand(
     if (loaded.metadata !== undefined && loaded.metadata.size > 0) {
       warn(`safetensors __metadata__ is not kept in a torch file: ${[...loaded.metadata.keys()].join(', ')}`);
     }
-    await writeZipFileAtomic(output, planTorchZip(value, { root: archiveRootFor(output) }));
+    await writeZipFile(output, planTorchZip(value, { root: archiveRootFor(output) }));
   } else {
     throw new UsageError(
       `cannot tell the output format from ${JSON.stringify(extension)}: use .pth, .pt, .bin or .safetensors`,

@@ -71,7 +71,10 @@ export class FileSource implements ByteSource {
    */
   private buffer(start: number, length: number): { segment: Segment; into: Uint8Array } {
     const skew = start % 64;
-    const into = new Uint8Array(skew + length).subarray(skew);
+    // Uninitialised: the read overwrites every byte, so zero-filling first would touch each page twice,
+    // and on one thread (calloc clears memory the allocator reuses). The skew bytes are cleared.
+    const buffer = Buffer.allocUnsafeSlow(skew + length).fill(0, 0, skew);
+    const into = new Uint8Array(buffer.buffer, buffer.byteOffset + skew, length);
     return { segment: { start, bytes: into }, into };
   }
 

@@ -27,7 +27,7 @@ import {
   readGeneralCheckpoint,
 } from '../train/index.ts';
 import { UsageError } from './convert.ts';
-import { archiveRootFor, readBytes, writeBytesAtomic, writeZipFileAtomic } from './files.ts';
+import { archiveRootFor, readBytes, writeBytesAtomic, writeZipFile } from './files.ts';
 import { loadCheckpointFile } from './load-file.ts';
 
 export const trainUsage = `  pthlab train --data DATA.safetensors --steps N --batch B --out CKPT.pth
@@ -268,7 +268,7 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
     arch: spec,
     run: { optimizer: optimName, lossFn, batchSize: args.batch, seed, shuffle: args.shuffle },
   });
-  await writeZipFileAtomic(args.out, planTorchZip(checkpoint, { root: archiveRootFor(args.out) }));
+  await writeZipFile(args.out, planTorchZip(checkpoint, { root: archiveRootFor(args.out) }));
   if (args.log !== undefined) {
     const log = { loss: records.map((r) => r.loss) };
     writeBytesAtomic(args.log, new TextEncoder().encode(`${JSON.stringify(log)}\n`), { durable: false });

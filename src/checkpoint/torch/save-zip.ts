@@ -34,7 +34,7 @@ export function saveTorchZipParts(value: PyValue, options: SaveOptions = {}): Ui
 
 /**
  * The same bytes again, with the CRCs left to `streamZipParts`, which computes each while the pieces before
- * it are written: the fastest way to a file (src/cli/files.ts `writeZipFileAtomic`).
+ * it are written: the fastest way to a file (src/cli/files.ts `writeZipFile`).
  */
 export function planTorchZip(value: PyValue, options: SaveOptions = {}): PendingZip {
   return planZipParts(torchZipEntries(value, options));

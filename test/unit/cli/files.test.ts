@@ -1,5 +1,5 @@
 /**
- * Node's fast file paths for checkpoints: `writeZipFileAtomic` (CRCs computed while the pieces before them
+ * Node's fast file paths for checkpoints: `writeZipFile` (CRCs computed while the pieces before them
  * are written) gives exactly `saveTorchZip`'s bytes and never a torn file; `loadCheckpointFile` (a zip
  * read entry by entry) gives the same value, or the same CheckpointError, as `loadCheckpoint` on the
  * file's bytes, here for every sample checkpoint and for seeded corruptions of one.
@@ -18,7 +18,7 @@ import {
 } from '../../../src/checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../../../src/checkpoint/inspect/digest.ts';
 import { flatten } from '../../../src/checkpoint/inspect/flatten.ts';
-import { writeZipFileAtomic } from '../../../src/cli/files.ts';
+import { writeZipFile } from '../../../src/cli/files.ts';
 import { loadCheckpointFile } from '../../../src/cli/load-file.ts';
 import { sampleCheckpoints } from '../../support/sample-checkpoints.ts';
 
@@ -38,12 +38,12 @@ async function outcome(load: () => Promise<LoadedCheckpoint> | LoadedCheckpoint)
   }
 }
 
-describe('writeZipFileAtomic', () => {
+describe('writeZipFile', () => {
   it.each(sampleCheckpoints().map((s) => [s.name, s] as const))(
     '%s: the file holds exactly saveTorchZip’s bytes',
     async (_, sample) => {
       const path = join(dir, `${sample.name}.pth`);
-      await writeZipFileAtomic(path, planTorchZip(sample.value, { root: sample.name }), { durable: false });
+      await writeZipFile(path, planTorchZip(sample.value, { root: sample.name }), { durable: false });
       expect(Buffer.compare(readFileSync(path), saveTorchZip(sample.value, { root: sample.name }))).toBe(0);
     },
   );
@@ -51,7 +51,7 @@ describe('writeZipFileAtomic', () => {
   it('keeps the previous file whole when a save fails part-way, and leaves no temporary file', async () => {
     const [first, second] = sampleCheckpoints();
     const path = join(dir, 'kept.pth');
-    await writeZipFileAtomic(path, planTorchZip(first!.value));
+    await writeZipFile(path, planTorchZip(first!.value));
     const before = readFileSync(path);
     const pending = planTorchZip(second!.value);
     let entries = 0;
@@ -63,7 +63,7 @@ describe('writeZipFileAtomic', () => {
         pending.setCrc(i, crc);
       },
     };
-    await expect(writeZipFileAtomic(path, failing)).rejects.toThrow('disk gone');
+    await expect(writeZipFile(path, failing)).rejects.toThrow('disk gone');
     expect(Buffer.compare(readFileSync(path), before)).toBe(0);
     expect(readdirSync(dir).filter((name) => name.includes('kept.pth'))).toEqual(['kept.pth']);
   });
