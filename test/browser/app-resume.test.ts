@@ -150,6 +150,27 @@ async function dropFile(
   );
 }
 
+/**
+ * Starts listening in the page for the first of `types` from the checkpoint bar, and only then returns: the
+ * action that fires it (a key press, a click) can follow without racing the listener. The returned
+ * function waits for the event's message, or says that none came within a minute.
+ */
+async function nextBarEvent(page: Page, types: readonly string[]): Promise<() => Promise<string>> {
+  await page.evaluate((names: readonly string[]) => {
+    (globalThis as { nextBarEvent?: Promise<string> }).nextBarEvent = new Promise<string>((resolve) => {
+      setTimeout(() => resolve(`no ${names.join(' or ')} within a minute`), 60_000);
+      for (const type of names)
+        document.addEventListener(
+          type,
+          (e) => resolve((e as CustomEvent<{ message: string }>).detail.message),
+          { once: true },
+        );
+    });
+  }, types);
+  return () =>
+    page.evaluate(() => (globalThis as { nextBarEvent?: Promise<string> }).nextBarEvent as Promise<string>);
+}
+
 describe('the sandbox page: training controls and resuming checkpoints', () => {
   let session: BrowserSession;
   let page: Page;
@@ -426,23 +447,12 @@ describe('the sandbox page: training controls and resuming checkpoints', () => {
     const button = await page.$('aria/Switch to the file\'s architecture[role="button"]');
     expect(button).not.toBeNull();
     await button?.focus();
-    const loaded = page.evaluate(
-      () =>
-        new Promise<string>((resolve) =>
-          document.addEventListener(
-            'pth-loaded',
-            (e) => resolve((e as CustomEvent<{ message: string }>).detail.message),
-            {
-              once: true,
-            },
-          ),
-        ),
-    );
+    const loaded = await nextBarEvent(page, ['pth-loaded']);
     await page.keyboard.press('Enter');
     const message =
       "Switched to the file's architecture and loaded other_arch.pth: resumed at step 40 with adamw " +
       `(lr ${adamwRun.lr}, weight decay ${adamwRun.weight_decay}, batch ${sgdRun.batch}) from the file.`;
-    expect(await loaded).toBe(message);
+    expect(await loaded()).toBe(message);
     expect(await page.$eval('pth-checkpoint-bar >>> [role=status]', (el) => el.textContent)).toBe(message);
     expect(await page.$('pth-checkpoint-bar >>> .offer')).toBeNull();
     const app = await page.evaluate(() => {
@@ -491,18 +501,9 @@ describe('the sandbox page: training controls and resuming checkpoints', () => {
     };
     expect((await dropFile(page, 'unfit.pth', bytes)).type).toBe('pth-error');
     const button = await page.waitForSelector('aria/Switch to the file\'s architecture[role="button"]');
-    const failed = page.evaluate(
-      () =>
-        new Promise<string>((resolve) =>
-          document.addEventListener(
-            'pth-error',
-            (e) => resolve((e as CustomEvent<{ message: string }>).detail.message),
-            { once: true },
-          ),
-        ),
-    );
+    const failed = await nextBarEvent(page, ['pth-error']);
     await button?.click();
-    expect(await failed).toBe('the architecture gives outputs of shape (1, 5); moons needs (1, 2)');
+    expect(await failed()).toBe('the architecture gives outputs of shape (1, 5); moons needs (1, 2)');
     expect(page.url()).toBe(before.url);
     expect(
       await page.evaluate((app) => app === (globalThis as unknown as PageGlobals).pthlab.app, before.app),
