@@ -66,15 +66,21 @@ export class FileSource implements ByteSource {
   }
 
   /**
-   * A buffer for the bytes at file offset `start`, placed so that file offsets keep their remainder mod
-   * 64: torch aligns tensor data to 64 bytes in the file, and typed-array views need that alignment.
+   * A buffer for the bytes at file offset `start`, placed so that each byte lands at the same offset within
+   * its memory page as within its page of the file. The kernel copies the file's cached pages into ours
+   * with `rep movsb`, which runs about 1.5x slower when the destination sits 16 to 32 bytes past the
+   * source within a page (measured here: 100 MiB in 106-126 ms against 70-73 ms), and that is exactly
+   * where a naive buffer puts a file read from offset 0, since glibc's large allocations start 16 bytes
+   * into a fresh page. So the data starts `(start - 16) mod 4096` bytes in; the file's 64-byte alignment
+   * of tensors then leaves every storage at a multiple of 16 bytes in its buffer, enough for any dtype's
+   * typed array. Elsewhere (another allocator) the placement is merely arbitrary, never wrong.
    */
   private buffer(start: number, length: number): { segment: Segment; into: Uint8Array } {
-    const skew = start % 64;
+    const shift = (((start - 16) % 4096) + 4096) % 4096;
     // Uninitialised: the read overwrites every byte, so zero-filling first would touch each page twice,
-    // and on one thread (calloc clears memory the allocator reuses). The skew bytes are cleared.
-    const buffer = Buffer.allocUnsafeSlow(skew + length).fill(0, 0, skew);
-    const into = new Uint8Array(buffer.buffer, buffer.byteOffset + skew, length);
+    // and on one thread (calloc clears memory the allocator reuses). The bytes before the data are cleared.
+    const buffer = Buffer.allocUnsafeSlow(shift + length).fill(0, 0, shift);
+    const into = new Uint8Array(buffer.buffer, buffer.byteOffset + shift, length);
     return { segment: { start, bytes: into }, into };
   }
 

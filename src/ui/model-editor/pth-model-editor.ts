@@ -231,7 +231,7 @@ export class PthModelEditor extends LitElement {
         id="json"
         part="json"
         spellcheck="false"
-        rows=${Math.min(16, this.jsonText.split('\n').length + 1)}
+        rows=${Math.min(10, this.jsonText.split('\n').length + 1)}
         aria-invalid=${this.jsonError === undefined ? 'false' : 'true'}
         .value=${live(this.jsonText)}
         @input=${this.onJsonInput}

@@ -71,7 +71,7 @@ describe('writeZipFile', () => {
 
 describe('loadCheckpointFile', () => {
   it.each(sampleCheckpoints().map((s) => [s.name, s] as const))(
-    '%s: the same value as loadCheckpoint, tensors aligned as in the file',
+    '%s: the same value as loadCheckpoint, every storage 16-byte aligned',
     async (_, sample) => {
       const bytes = saveTorchZip(sample.value);
       const path = join(dir, `${sample.name}.load.pth`);
@@ -79,10 +79,8 @@ describe('loadCheckpointFile', () => {
       const loaded = await loadCheckpointFile(path);
       expect(await digest(loaded)).toBe(await digest(loadCheckpoint(bytes)));
       for (const [, tensor] of flatten(loaded.value).tensors) {
-        // Read entry by entry, each storage is still a view whose start keeps the file's 64-byte alignment.
-        expect(tensor.storage.bytes.byteOffset % 64).toBe(
-          loaded.format === 'torch-zip' ? 0 : expect.any(Number),
-        );
+        // Read entry by entry, each storage is a view placed for any dtype's typed array: a multiple of 16.
+        expect(tensor.storage.bytes.byteOffset % 16).toBe(0);
       }
     },
   );
