@@ -314,6 +314,21 @@ form.addEventListener('submit', (event) => {
 });
 pad.addEventListener('pth-draw', () => void predictDigit());
 
+/**
+ * "Copy link": the page's URL, which carries the whole setup (apply() keeps it current), on the clipboard.
+ * Where the clipboard is refused (no permission, an insecure origin), the link is shown to copy by hand.
+ */
+async function copyLink(): Promise<void> {
+  const note = byId('link-note');
+  try {
+    await navigator.clipboard.writeText(location.href);
+    note.textContent = `Copied the link to this setup: ${location.href}`;
+  } catch {
+    note.textContent = `Copy this link to the setup: ${location.href}`;
+  }
+}
+byId('copy-link').addEventListener('click', () => void copyLink());
+
 async function predictDigit(): Promise<void> {
   const { fromHost, noGrad } = await import('../tensor/index.ts');
   // Resized by the WGSL kernel where there is a WebGPU adapter (the pad says where).

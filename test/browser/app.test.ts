@@ -11,6 +11,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/index.ts';
 import { readGeneralCheckpoint } from '../../src/train/index.ts';
+import { defaultSetup, parseSetup } from '../../src/train/setup.ts';
 import { type BrowserSession, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
@@ -53,6 +54,29 @@ describe('the sandbox page', () => {
       '?dataset=moons&preset=mlp&optim=adam&lr=0.05&wd=0&seed=2&batch=32&noise=0.1&n=300',
     );
     expect(await statusText(page)).toMatch(/^step 0 · loss [\d.]+ · accuracy [\d.]+%$/);
+  });
+
+  it('copies the link to this exact setup to the clipboard', async () => {
+    await session.browser
+      .defaultBrowserContext()
+      .overridePermissions(session.baseUrl, [
+        'clipboard-read',
+        'clipboard-write',
+        'clipboard-sanitized-write',
+      ]);
+    await page.evaluate(() => navigator.clipboard.writeText('not yet'));
+    await page.focus('#copy-link');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('link-note')?.textContent !== '');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(page.url());
+    expect(parseSetup(new URL(copied).search)).toEqual({
+      setup: { ...defaultSetup, dataset: 'moons', lr: 0.05, seed: 2 },
+      problems: [],
+    });
+    expect(await page.$eval('#link-note', (el) => el.textContent)).toBe(
+      `Copied the link to this setup: ${copied}`,
+    );
   });
 
   it('says which device trains: SwiftShader is WebGPU in software, so the CPU backend, with a notice', async () => {
