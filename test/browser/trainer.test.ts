@@ -4,10 +4,14 @@
  * of steps (read from its pth-step events), Pause stops it, a bad attribute value is shown in words and an
  * attribute change rebuilds the setup; no console errors. Screenshot: test-artifacts/trainer.png.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveTorchZip } from '../../src/checkpoint/index.ts';
+import { buildGeneralCheckpoint } from '../../src/train/index.ts';
+import { Sandbox } from '../../src/train/sandbox.ts';
+import { defaultSetup } from '../../src/train/setup.ts';
 import { type BrowserSession, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
@@ -116,6 +120,47 @@ describe('<pth-trainer> in examples/embed.html', () => {
     await page.$eval('pth-trainer', (el) => el.setAttribute('optim', 'sgd'));
     await page.waitForFunction(
       () => document.querySelector('pth-trainer')?.shadowRoot?.querySelector('.problems')?.textContent === '',
+    );
+    expect(session.errors).toEqual([]);
+  });
+
+  it('resumes a general checkpoint with its own optimizer, settings and step', async () => {
+    // Trained in Node on the element's data (moons, seed 1) with another optimizer than the element's sgd.
+    const trained = await Sandbox.create({
+      ...defaultSetup,
+      dataset: 'moons',
+      optim: 'adamw',
+      lr: 0.02,
+      wd: 0.001,
+      batch: 16,
+    });
+    for (let i = 0; i < 12; i++) await trained.trainStep();
+    const file = join(artifacts, 'trainer-adamw.pth');
+    writeFileSync(file, saveTorchZip(await buildGeneralCheckpoint(trained.checkpointParts())));
+
+    const input = await page.waitForSelector('pth-trainer >>> pth-checkpoint-bar >>> input[type=file]');
+    await input?.uploadFile(file);
+    const barStatus = () =>
+      page.$eval('pth-trainer >>> pth-checkpoint-bar >>> [role=status]', (el) => el.textContent ?? '');
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('pth-trainer')
+          ?.shadowRoot?.querySelector('pth-checkpoint-bar')
+          ?.shadowRoot?.textContent?.includes('Loaded checkpoint'),
+      { timeout: 30_000 },
+    );
+    expect(await barStatus()).toBe(
+      'Loaded checkpoint trainer-adamw.pth: resumed at step 12 with adamw (lr 0.02, weight decay 0.001, batch 16) from the file.',
+    );
+    expect(await stepOf(page)).toBe(12);
+    const step = await page.waitForSelector('pth-trainer >>> .controls button.step');
+    await step?.click();
+    await page.waitForFunction(() =>
+      document
+        .querySelector('pth-trainer')
+        ?.shadowRoot?.querySelector('pth-status')
+        ?.shadowRoot?.textContent?.startsWith('step 13 '),
     );
     expect(session.errors).toEqual([]);
   });

@@ -23,6 +23,7 @@ import '../loss-chart/pth-loss-chart.ts';
 import '../status/pth-status.ts';
 import { trainerStyles } from './pth-trainer.styles.ts';
 import { TrainerRun, setupFromAttributes } from './run.ts';
+import { resumeCheckpoint } from '../../train/resume.ts';
 
 export interface TrainerStepDetail {
   step: number;
@@ -159,16 +160,17 @@ export class PthTrainer extends LitElement {
   }
 
   private checkpoints(run: TrainerRun): ModelCheckpoints {
-    const s = run.sandbox;
+    const { setup, backend } = run.sandbox;
     return new ModelCheckpoints({
-      model: () => s.model,
-      backend: s.backend,
-      baseName: `${s.setup.dataset}_${s.setup.preset}`,
-      checkpointParts: () => s.checkpointParts(),
-      onGeneralCheckpoint: (ck) => {
-        if (ck.optimizerStateDict !== undefined && ck.run.optimizer === s.setup.optim)
-          s.optimizer.loadStateDict(ck.optimizerStateDict);
-        s.continueFrom(ck.step ?? 0);
+      model: () => run.sandbox.model,
+      backend,
+      baseName: `${setup.dataset}_${setup.preset}`,
+      checkpointParts: () => run.sandbox.checkpointParts(),
+      // As the sandbox page resumes: the file's optimizer, settings and step, all or nothing.
+      resumeGeneralCheckpoint: async (ck, fileName) => {
+        const resumed = await resumeCheckpoint(run.sandbox, ck);
+        await run.adopt(resumed.sandbox);
+        return `Loaded checkpoint ${fileName}: ${resumed.note}.`;
       },
     });
   }

@@ -56,9 +56,14 @@ export class TrainerRun {
   private busy: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    readonly sandbox: Sandbox,
+    private current: Sandbox,
     private readonly opts: TrainerRunOptions,
   ) {}
+
+  /** What trains: the setup's sandbox, or one a loaded checkpoint resumed (`adopt`). */
+  get sandbox(): Sandbox {
+    return this.current;
+  }
 
   static async create(
     setup: Setup,
@@ -103,6 +108,18 @@ export class TrainerRun {
     this.pause();
     return this.serial(async () => {
       this.sandbox.reset();
+      await this.refresh();
+    });
+  }
+
+  /**
+   * Makes `next` the run's sandbox: one built and loaded beside the current one (a general checkpoint
+   * resumed with its own optimizer, src/train/resume.ts), so that a file that fails leaves this run as it was.
+   */
+  adopt(next: Sandbox): Promise<void> {
+    this.pause();
+    return this.serial(async () => {
+      this.current = next;
       await this.refresh();
     });
   }
