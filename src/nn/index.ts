@@ -42,3 +42,11 @@ export {
   toPyStateDict,
   type LoadedStateDict,
 } from './state-dict.ts';
+export {
+  describeShapeError,
+  formatShape,
+  inferShapes,
+  type LayerShape,
+  type ShapeError,
+  type ShapeReport,
+} from './shapes.ts';
