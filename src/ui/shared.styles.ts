@@ -34,6 +34,11 @@ export const sharedStyles = css`
   table {
     border-collapse: collapse;
   }
+  caption {
+    text-align: left;
+    font-weight: 600;
+    padding-bottom: 0.3rem;
+  }
   th,
   td {
     padding: 0.1rem 0.5rem;

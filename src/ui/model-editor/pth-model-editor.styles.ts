@@ -4,11 +4,6 @@ export const modelEditorStyles = css`
   table {
     width: 100%;
   }
-  caption {
-    text-align: left;
-    font-weight: 600;
-    padding-bottom: 0.3rem;
-  }
   td {
     vertical-align: middle;
   }

@@ -4,11 +4,6 @@ export const modelSummaryStyles = css`
   table {
     width: 100%;
   }
-  caption {
-    text-align: left;
-    font-weight: 600;
-    padding-bottom: 0.3rem;
-  }
   td.layer {
     font-family: ui-monospace, monospace;
     white-space: pre;
