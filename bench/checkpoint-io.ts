@@ -11,7 +11,7 @@
  * - memory: peak RSS growth of a fresh process loading the file, over the file's size.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,7 +22,7 @@ import {
   loadCheckpoint,
   planTorchZip,
 } from '../src/checkpoint/index.ts';
-import { writeZipFile } from '../src/cli/files.ts';
+import { readBytes, writeZipFile } from '../src/cli/files.ts';
 import { loadCheckpointFile } from '../src/cli/load-file.ts';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -75,11 +75,6 @@ function stateDict(): PyDict {
     sd.set(`layer${i}.weight`, new StoredTensor(storage, [1024, 1024]));
   }
   return sd;
-}
-
-function readBytes(path: string): Uint8Array {
-  const buffer = readFileSync(path);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 export async function checkpointIoReport(): Promise<IoReport> {

@@ -39,7 +39,7 @@ import { type Setup, parseSetup, serializeSetup } from '../../src/train/setup.ts
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
 import { runExample, stageExamples } from '../torch/roundtrip/measure.ts';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const downloads = join(artifacts, 'app-resume-downloads');
@@ -267,8 +267,7 @@ describe('the sandbox page: training controls and resuming checkpoints', () => {
     session = await startBrowser();
     page = await session.open(`/?${query}`);
     await page.setViewport({ width: 1200, height: 900 });
-    const cdp = await page.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await allowDownloads(page, downloads);
     await ready(page);
   });
   afterAll(async () => {

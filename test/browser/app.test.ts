@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/index.ts';
 import { readGeneralCheckpoint } from '../../src/train/index.ts';
 import { defaultSetup, parseSetup } from '../../src/train/setup.ts';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
 const downloads = join(artifacts, 'app-downloads');
@@ -36,8 +36,7 @@ describe('the sandbox page', () => {
     session = await startBrowser();
     page = await session.open('/?dataset=moons&preset=mlp&optim=adam&lr=0.05&seed=2&bogus=1');
     await page.setViewport({ width: 1200, height: 900 });
-    const cdp = await page.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await allowDownloads(page, downloads);
     await ready(page);
   });
   afterAll(async () => {

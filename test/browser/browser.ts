@@ -127,3 +127,9 @@ async function startStatic(root: string): Promise<RunningServer> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Lets `page` save downloads ("Save state_dict" and the like) into `dir`, where a test reads them. */
+export async function allowDownloads(page: Page, dir: string): Promise<void> {
+  const cdp = await page.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+}

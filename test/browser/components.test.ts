@@ -14,7 +14,7 @@ import { buildModule, toPyStateDict } from '../../src/nn/index.ts';
 import { manualSeed } from '../../src/tensor/index.ts';
 import type { Autosave, openIdbSlotStore } from '../../src/ui/autosave.ts';
 import { presetSpec } from '../../src/train/presets.ts';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
 const downloads = join(artifacts, 'downloads');
@@ -67,8 +67,7 @@ describe('components in the browser', () => {
     session = await startBrowser();
     page = await session.open('/test/browser/pages/components.html');
     await page.setViewport({ width: 1100, height: 900 });
-    const cdp = await page.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await allowDownloads(page, downloads);
     await page.waitForFunction(() => 'pthlabTest' in globalThis);
     await page.evaluate(() => (globalThis as unknown as { pthlabTest: PageHandles }).pthlabTest.ready);
   });

@@ -18,7 +18,7 @@ import { parseSetup } from '../../src/train/setup.ts';
 import { checkFit } from '../../src/ui/model-editor/edit.ts';
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const downloads = join(artifacts, 'editor-downloads');
@@ -104,8 +104,7 @@ describe('the model editor in the sandbox page', () => {
     session = await startBrowser();
     page = await session.open(`/?${query}`);
     await page.setViewport({ width: 1200, height: 1000 });
-    const cdp = await page.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await allowDownloads(page, downloads);
     await ready(page);
   });
   afterAll(async () => {

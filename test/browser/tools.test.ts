@@ -29,7 +29,7 @@ import {
   readGeneralCheckpoint,
 } from '../../src/train/index.ts';
 import { presetSpec } from '../../src/train/presets.ts';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
 const files = join(artifacts, 'tools-files');
@@ -138,8 +138,7 @@ describe('the tools and tutorial pages', () => {
     session = await startBrowser();
     page = await session.open('/tools.html');
     await page.setViewport({ width: 1100, height: 1400 });
-    const cdp = await page.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await allowDownloads(page, downloads);
     await page.waitForSelector('body[data-ready]');
   });
   afterAll(async () => {

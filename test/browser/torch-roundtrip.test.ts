@@ -28,7 +28,7 @@ import { parseSetup, serializeSetup } from '../../src/train/setup.ts';
 import type { LossPoint } from '../../src/ui/loss-chart/pth-loss-chart.ts';
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const downloads = join(artifacts, 'torch-roundtrip-downloads');
@@ -93,8 +93,7 @@ describe('the sandbox page with real torch 2.6', () => {
     session = await startBrowser();
     page = await session.open(`/?${query}`);
     await page.setViewport({ width: 1200, height: 900 });
-    const cdp = await page.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await allowDownloads(page, downloads);
     await page.waitForFunction(
       () => (globalThis as { pthlab?: { ready?: boolean } }).pthlab?.ready === true,
       {
