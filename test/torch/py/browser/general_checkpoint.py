@@ -21,6 +21,8 @@ cfg = json.loads(sys.argv[1])
 sys.path.insert(0, cfg["arch_module_dir"])
 import pthlab_arch  # noqa: E402
 
+torch.backends.mkldnn.enabled = False  # its conv2d gradients can be wrong: see engine/common.py
+
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 
 torch.manual_seed(cfg["seed"])

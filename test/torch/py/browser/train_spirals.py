@@ -17,6 +17,8 @@ cfg = json.loads(sys.argv[1])
 sys.path.insert(0, cfg["arch_module_dir"])
 import pthlab_arch  # noqa: E402
 
+torch.backends.mkldnn.enabled = False  # its conv2d gradients can be wrong: see engine/common.py
+
 torch.manual_seed(cfg["seed"])
 data = load_file(cfg["data"])
 model = pthlab_arch.build(cfg["arch"])

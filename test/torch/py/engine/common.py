@@ -4,6 +4,12 @@ import sys
 
 import torch
 
+# Reference numbers come from torch's own CPU kernels, not oneDNN's. Debian's torch 2.6 (oneDNN 3.7.2) gets
+# conv2d's input gradient wrong on some CPUs: on an AMD EPYC machine here, max |error| 17.7 against float64
+# for a (2, 3, 8, 8) input and a 3x3 kernel with oneDNN's AVX2 or AVX-512 code, and not the same wrong answer
+# from one process to the next; torch's native kernels, and torch 1.13, agree with float64 to 4e-6. The
+# training scripts of train/ and browser/ switch it off too.
+torch.backends.mkldnn.enabled = False
 
 def enc(t):
     """A tensor as {'shape', 'dtype', 'data'} (float32 values are exact in JSON's doubles)."""
