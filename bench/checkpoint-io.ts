@@ -49,10 +49,27 @@ const repeats = 3;
 /**
  * torch frees each result by reference counting when its timed call has returned; V8 would collect ours
  * at some later moment, inside whichever measurement happens to trigger it. Collecting between the timed
- * calls puts both runtimes' freeing at the same place: outside the measurements.
+ * calls puts both runtimes' freeing at the same place: outside the measurements. A collection only hands
+ * dead ArrayBuffers to a background sweeper; the second one waits for that sweep, so their memory is
+ * really returned before the clock starts (measured: whole-file loads ~80 ms with one, ~68 ms with two).
  */
 setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+const gc = runInNewContext('gc') as () => void;
+const collectGarbage = (): void => {
+  gc();
+  gc();
+};
+
+/**
+ * Each timed call starts with nothing left to write back: a save otherwise finds the previous saves' 100 MiB
+ * still going to disk and is throttled by the kernel for it, by an amount that depends on timing alone
+ * (measured without this: crash-safe saves from 0.73 to 1.26 of torch in two consecutive runs). bench_io.py
+ * calls `os.sync()` at the same place.
+ */
+const settle = (): void => {
+  collectGarbage();
+  execFileSync('sync');
+};
 
 function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -60,7 +77,7 @@ function median(xs: readonly number[]): number {
 }
 
 async function seconds(run: () => unknown): Promise<number> {
-  collectGarbage();
+  settle();
   const start = performance.now();
   await run();
   return (performance.now() - start) / 1000;
@@ -101,7 +118,7 @@ export async function checkpointIoReport(): Promise<IoReport> {
         // As the CLI loads a file: entry by entry, four reads in flight (src/cli/load-file.ts).
         // Held until the next load has finished, as bench_io.py's `loaded = torch.load(...)` holds its
         // previous result: both allocators then see the same lifetimes.
-        collectGarbage();
+        settle();
         const start = performance.now();
         const next = await loadCheckpointFile(path);
         times.load.push((performance.now() - start) / 1000);

@@ -31,6 +31,7 @@ times = {"save_s": [], "save_atomic_s": [], "save_fsync_s": [], "load_s": [], "l
 
 
 def timed(key, fn):
+    os.sync()  # nothing left to write back from the previous save, as bench/checkpoint-io.ts settles
     start = time.perf_counter()
     result = fn()
     times[key].append(time.perf_counter() - start)
