@@ -47,27 +47,21 @@ const rounds = 3;
 const repeats = 3;
 
 /**
- * torch frees each result by reference counting when its timed call has returned; V8 would collect ours
- * at some later moment, inside whichever measurement happens to trigger it. Collecting between the timed
- * calls puts both runtimes' freeing at the same place: outside the measurements. A collection only hands
- * dead ArrayBuffers to a background sweeper; the second one waits for that sweep, so their memory is
- * really returned before the clock starts (measured: whole-file loads ~80 ms with one, ~68 ms with two).
+ * Run before each timed call, on both sides (bench_io.py calls `os.sync()` at the same place):
+ * - torch frees each result by reference counting when its timed call has returned; V8 would collect ours
+ *   at some later moment, inside whichever measurement happens to trigger it. Collecting here puts both
+ *   runtimes' freeing outside the measurements. A collection only hands dead ArrayBuffers to a background
+ *   sweeper; the second one waits for that sweep, so their memory is really returned before the clock
+ *   starts (measured: whole-file loads ~80 ms with one, ~68 ms with two).
+ * - `sync` leaves nothing to write back: a save otherwise finds the previous saves' 100 MiB still going to
+ *   disk and is throttled by the kernel for it, by an amount that depends on timing alone (measured
+ *   without it: crash-safe saves at 0.73 and 1.26 of torch in two consecutive runs).
  */
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const collectGarbage = (): void => {
-  gc();
-  gc();
-};
-
-/**
- * Each timed call starts with nothing left to write back: a save otherwise finds the previous saves' 100 MiB
- * still going to disk and is throttled by the kernel for it, by an amount that depends on timing alone
- * (measured without this: crash-safe saves from 0.73 to 1.26 of torch in two consecutive runs). bench_io.py
- * calls `os.sync()` at the same place.
- */
 const settle = (): void => {
-  collectGarbage();
+  gc();
+  gc();
   execFileSync('sync');
 };
 

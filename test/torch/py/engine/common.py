@@ -11,6 +11,7 @@ import torch
 # training scripts of train/ and browser/ switch it off too.
 torch.backends.mkldnn.enabled = False
 
+
 def enc(t):
     """A tensor as {'shape', 'dtype', 'data'} (float32 values are exact in JSON's doubles)."""
     t = t.detach().cpu().contiguous()
