@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The `pthlab` command in a checkout: runs the TypeScript sources through tsx (a dev dependency).
-import { register } from 'tsx/esm/api';
+// The `pthlab` command. Installed from npm it runs the compiled JavaScript of dist/ (built by `prepack`);
+// in a checkout, where src/ is present, it runs the TypeScript sources through tsx (a dev dependency), so
+// an edit needs no build.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/cli/pthlab.js');
+}

@@ -45,7 +45,8 @@ export async function loadShader(name: string): Promise<string> {
   } else {
     const fsName = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ fsName)) as NodeFs;
-    const url = new URL(`../../shaders/${name}.wgsl`, import.meta.url);
+    // @vite-ignore: Vite would otherwise bundle every shader a second time, as URLs, for this Node-only path.
+    const url = new URL(/* @vite-ignore */ `../../shaders/${name}.wgsl`, import.meta.url);
     text = await fs.readFile(url, 'utf8').catch(() => undefined);
   }
   if (text === undefined) throw new Error(`no shader named ${name} (shaders/${name}.wgsl)`);
@@ -69,7 +70,7 @@ export async function preloadShaders(): Promise<void> {
   if (bundledSources()) return;
   const fsName = 'node:fs/promises';
   const fs = (await import(/* @vite-ignore */ fsName)) as NodeFs;
-  const files = await fs.readdir(new URL('../../shaders/', import.meta.url));
+  const files = await fs.readdir(new URL(/* @vite-ignore */ '../../shaders/', import.meta.url));
   await Promise.all(files.filter((f) => f.endsWith('.wgsl')).map((f) => loadShader(shaderName(f))));
 }
 
