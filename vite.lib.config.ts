@@ -101,9 +101,11 @@ export default defineConfig(({ mode }) => {
           formats: ['es'],
           fileName: (_format, name) => `${name}.js`,
         },
-        rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+        // Lib mode keeps whitespace in ES output (for the bundlers that read it); this build is read by pages.
+        rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
       },
       worker: { format: 'es' },
+      base: './', // asset and worker URLs relative to the module that names them, never to the page
     };
   }
   if (mode === 'cli') {
@@ -140,5 +142,6 @@ export default defineConfig(({ mode }) => {
       },
     },
     worker: { format: 'es' },
+    base: './',
   };
 });

@@ -12,7 +12,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
+import { type Rolldown, build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSizes, gzipBudgets } from '../../bench/package/sizes.ts';
 import { entryPoints } from '../../scripts/package-entries.ts';
@@ -179,6 +181,28 @@ console.log(JSON.stringify({ counts, keys }));
     ]);
     expect(nodenext).toBe('');
     expect(bundler).toBe('');
+  });
+
+  it("bundles with an app's Vite: pthlab/checkpoint alone stays small, pthlab/ui keeps its elements", async () => {
+    const bundle = async (name: string, code: string) => {
+      writeFileSync(join(project, name), code);
+      const output = (await build({
+        root: project,
+        configFile: false,
+        logLevel: 'silent',
+        build: { write: false, rolldownOptions: { input: join(project, name) } },
+      })) as Rolldown.RolldownOutput;
+      const js = output.output.flatMap((c) => (c.type === 'chunk' ? [c.code] : [])).join('\n');
+      return { js, gzip: gzipSync(js).byteLength };
+    };
+    const checkpointOnly = await bundle(
+      'checkpoint.js',
+      "export { loadCheckpoint } from 'pthlab/checkpoint';\n",
+    );
+    expect(checkpointOnly.gzip).toBeLessThanOrEqual(gzipBudgets['./checkpoint'] as number);
+    expect(checkpointOnly.js).not.toContain('customElements');
+    const ui = await bundle('ui.js', "import 'pthlab/ui';\n");
+    expect(ui.js).toMatch(/customElements\.define\(["'`]pth-trainer["'`]/);
   });
 
   it('keeps each entry point of the browser build within its gzip budget', () => {
