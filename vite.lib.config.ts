@@ -1,27 +1,35 @@
 /**
- * `npm run build:lib`: pthlab as an ES module library in dist/lib, with types. Each entry point is built to
- * `dist/lib/<path>/index.js` beside tsc's `index.d.ts`, so an import of the .js finds its types. Dependencies
- * (lit, uplot, fflate, idb) are bundled in: a page imports these files and needs nothing else.
+ * The npm package's builds (`npm run build:lib`, run by `prepack`), both ES modules:
+ *  - `dist/` (default mode): for Node and bundlers. One output file per source file (bundlers tree-shake
+ *    by file; package.json's `sideEffects` names the files that define elements), dependencies left as
+ *    imports so an app's bundle holds one Lit, `.d.ts` beside each `.js`.
+ *  - `dist/cli/` (`--mode cli`): the `pthlab` command as one file (plus the chunks it imports lazily),
+ *    everything but Node's own modules bundled in: Node starts it about 0.1 s sooner than the same code
+ *    as the package's 200 files.
+ *  - `dist/browser/` (`--mode browser`): for a page without a bundler (an import map, or a CDN URL). One
+ *    file per entry point plus shared chunks, dependencies bundled in, minified. A chunk imports its
+ *    neighbours by relative URL and Vite writes `new URL('./x', import.meta.url)` assets (workers, data)
+ *    beside them, so everything resolves relative to the module, never to the page.
+ * Shaders are inlined as strings by src/gpu/shader-source.ts's import.meta.glob in both.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import ts from 'typescript';
-import { type Plugin, defineConfig } from 'vite';
+import { type Plugin, type Rolldown, defineConfig } from 'vite';
+import { browserDir, browserEntries, cliDir, cliEntry, entryPoints } from './scripts/package-entries.ts';
 
-/** Entry name (its path under dist/lib, without .js) -> source. */
-const entries: Record<string, string> = {
-  'ui/index': 'src/ui/index.ts',
-  'checkpoint/index': 'src/checkpoint/index.ts',
-  'tensor/index': 'src/tensor/index.ts',
-  'nn/index': 'src/nn/index.ts',
-  'optim/index': 'src/optim/index.ts',
-  'train/index': 'src/train/index.ts',
-  'train/datasets/index': 'src/train/datasets/index.ts',
-};
+/** Imports of these packages stay imports in dist/ (package.json's dependencies); `?inline` CSS is bundled. */
+const dependency = /^(lit|@lit\/[^/]+|lit-html|lit-element|uplot|idb|fflate)(\/[^?]*)?$/;
 
-const outDir = 'dist/lib';
+/**
+ * A declaration file as a consumer's tsc reads it: relative `./x.ts` specifiers (the sources' style, which tsc
+ * copies as they are) become `./x.js`. WebGPU's types come from TypeScript's own DOM lib (TypeScript 6).
+ */
+function declarationText(text: string): string {
+  return text.replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*)\.ts\2/g, '$1$2$3.js$2');
+}
 
-/** tsc's declaration emit (`--emitDeclarationOnly`) for the entries, with tsconfig.json's options. */
-function declarations(): Plugin {
+/** tsc's declaration emit (`--emitDeclarationOnly`) for the entries, beside the .js files in dist/. */
+function declarations(sources: string[], outDir: string): Plugin {
   return {
     name: 'pthlab-declarations',
     apply: 'build',
@@ -37,7 +45,7 @@ function declarations(): Plugin {
         },
       );
       if (config === undefined) throw new Error('tsconfig.json could not be read');
-      const program = ts.createProgram(Object.values(entries), {
+      const program = ts.createProgram(sources, {
         ...config.options,
         noEmit: false,
         declaration: true,
@@ -45,7 +53,7 @@ function declarations(): Plugin {
         rootDir: 'src',
         outDir,
       });
-      const result = program.emit();
+      const result = program.emit(undefined, (file, text) => ts.sys.writeFile(file, declarationText(text)));
       const errors = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].filter(
         (d) => d.category === ts.DiagnosticCategory.Error,
       );
@@ -62,18 +70,78 @@ function declarations(): Plugin {
   };
 }
 
-export default defineConfig({
-  plugins: [declarations()],
-  build: {
-    target: 'es2022',
-    outDir,
-    emptyOutDir: true,
-    minify: false,
-    sourcemap: true,
-    lib: {
-      entry: Object.fromEntries(Object.entries(entries).map(([name, src]) => [name, resolve(src)])),
-      formats: ['es'],
-      fileName: (_format, name) => `${name}.js`,
+/**
+ * dist/ mirrors src/; the few modules from elsewhere get names of their own: `shaders/<name>.js` (a WGSL
+ * file as a string) and `vendor/<package path>.js` (uPlot's CSS as a string; npm never packs a folder named
+ * node_modules).
+ */
+function packageFileName(chunk: Rolldown.PreRenderedChunk): string {
+  const id = (chunk.facadeModuleId ?? '').replace(/\?.*$/, '').replaceAll('\\', '/');
+  const vendored = id.lastIndexOf('/node_modules/');
+  if (vendored >= 0)
+    return `vendor/${id.slice(vendored + '/node_modules/'.length).replace(/\.[^./]+$/, '')}.js`;
+  if (id.endsWith('.wgsl')) return `shaders/${basename(id, '.wgsl')}.js`;
+  return `${chunk.name}.js`;
+}
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'browser') {
+    return {
+      build: {
+        target: 'es2022',
+        outDir: browserDir,
+        emptyOutDir: true,
+        minify: true,
+        // The chunk graph (static and dynamic imports), read by the size budgets (scripts/package-sizes.ts).
+        manifest: true,
+        lib: {
+          entry: Object.fromEntries(
+            Object.entries(browserEntries).map(([name, src]) => [name, resolve(src)]),
+          ),
+          formats: ['es'],
+          fileName: (_format, name) => `${name}.js`,
+        },
+        // Lib mode keeps whitespace in ES output (for the bundlers that read it); this build is read by pages.
+        rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
+      },
+      worker: { format: 'es' },
+      base: './', // asset and worker URLs relative to the module that names them, never to the page
+    };
+  }
+  if (mode === 'cli') {
+    return {
+      build: {
+        target: 'node20',
+        outDir: cliDir,
+        emptyOutDir: true,
+        minify: false,
+        lib: { entry: resolve(cliEntry), formats: ['es'], fileName: () => 'pthlab.js' },
+        rolldownOptions: {
+          external: (id) => id.startsWith('node:'),
+          output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+        },
+      },
+    };
+  }
+  const sources = Object.values(entryPoints);
+  return {
+    plugins: [declarations(sources, 'dist')],
+    build: {
+      target: 'es2022',
+      outDir: 'dist',
+      emptyOutDir: true, // the browser build runs after this one, into dist/browser/
+      minify: false,
+      lib: { entry: sources.map((src) => resolve(src)), formats: ['es'] },
+      rolldownOptions: {
+        external: (id) => id.startsWith('node:') || dependency.test(id),
+        output: {
+          preserveModules: true,
+          preserveModulesRoot: 'src',
+          entryFileNames: packageFileName,
+        },
+      },
     },
-  },
+    worker: { format: 'es' },
+    base: './',
+  };
 });

@@ -14,6 +14,16 @@ interface NodeFs {
   readdir(url: URL): Promise<string[]>;
 }
 
+/**
+ * node:fs/promises under a name no bundler reads: Vite's library build folds a constant name into a literal
+ * `import('node:fs/promises')`, which an app's bundler (esbuild, webpack) then fails to resolve for the
+ * browser, though this path only ever runs in plain Node.
+ */
+function nodeFs(): Promise<NodeFs> {
+  const name = ['node:fs', 'promises'].join('/');
+  return import(/* @vite-ignore */ name) as Promise<NodeFs>;
+}
+
 let bundled: Record<string, string> | null | undefined;
 
 function bundledSources(): Record<string, string> | null {
@@ -43,9 +53,9 @@ export async function loadShader(name: string): Promise<string> {
   if (fromBundle) {
     text = fromBundle[name];
   } else {
-    const fsName = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ fsName)) as NodeFs;
-    const url = new URL(`../../shaders/${name}.wgsl`, import.meta.url);
+    const fs = await nodeFs();
+    // @vite-ignore: Vite would otherwise bundle every shader a second time, as URLs, for this Node-only path.
+    const url = new URL(/* @vite-ignore */ `../../shaders/${name}.wgsl`, import.meta.url);
     text = await fs.readFile(url, 'utf8').catch(() => undefined);
   }
   if (text === undefined) throw new Error(`no shader named ${name} (shaders/${name}.wgsl)`);
@@ -67,9 +77,8 @@ export function loadShaderSync(name: string): string {
 /** Loads every shaders/*.wgsl into the cache (a no-op under Vite, where they are bundled). */
 export async function preloadShaders(): Promise<void> {
   if (bundledSources()) return;
-  const fsName = 'node:fs/promises';
-  const fs = (await import(/* @vite-ignore */ fsName)) as NodeFs;
-  const files = await fs.readdir(new URL('../../shaders/', import.meta.url));
+  const fs = await nodeFs();
+  const files = await fs.readdir(new URL(/* @vite-ignore */ '../../shaders/', import.meta.url));
   await Promise.all(files.filter((f) => f.endsWith('.wgsl')).map((f) => loadShader(shaderName(f))));
 }
 

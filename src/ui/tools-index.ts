@@ -1,3 +1,7 @@
-/** The tools page's components (tools.html): the loss along a line between checkpoints, per-layer importance. */
+/**
+ * `pthlab/tools`: the checkpoint tools of tools.html, as components (the loss along a line between
+ * checkpoints, per-layer importance) and the analysis they and the CLI run (statistics, diffs, fusion).
+ */
 export { PthImportance } from './importance/pth-importance.ts';
 export { PthLossLine } from './fusion/pth-loss-line.ts';
+export * from '../analysis/index.ts';

@@ -4,12 +4,26 @@
  * `manifest.json` ({FILE: {digest, format, root, load, mmap, notes}}; parse it with an exact JSON parser:
  * the digests hold integers beyond 2^53), `digests/FILE.json` (the digest text alone) and `info.json`.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TorchVersion } from './harness.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Runs a TypeScript file of the repository (a documentation block) with tsx, working in `cwd`, the way a user
+ * runs a script; `pthlab/...` imports resolve to this checkout's sources through package.json's
+ * `pthlab-source` export condition (the plain exports point at dist/, which only `npm run build:lib` makes).
+ */
+export function runDocTs(file: string, cwd: string): string {
+  return execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), [file], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '--conditions=pthlab-source' },
+  });
+}
 
 export function fixtureDir(version: TorchVersion): string {
   return join(repoRoot, '.cache', 'fixtures', `torch-${version}`);

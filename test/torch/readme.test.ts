@@ -3,11 +3,10 @@
  * loads it in real torch 2.6 (weights_only=True by default) and saves it back, its last TypeScript block
  * reads torch's file. The code is taken from README.md itself, so the README cannot drift from the truth.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { repoRoot } from './fixtures.ts';
+import { repoRoot, runDocTs } from './fixtures.ts';
 import { runTorch, scratchDir } from './harness.ts';
 
 const section = readFileSync(join(repoRoot, 'README.md'), 'utf8').split('## Save in the browser')[1] ?? '';
@@ -24,10 +23,7 @@ function runTs(name: string, code: string): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, name);
   writeFileSync(file, code);
-  return execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), [file], {
-    cwd: scratch.hostPath,
-    encoding: 'utf8',
-  });
+  return runDocTs(file, scratch.hostPath);
 }
 
 it('the README example saves in pthlab, loads and saves in torch 2.6, and loads back in pthlab', async () => {

@@ -3,11 +3,10 @@
  * Python blocks through test/torch/py/roundtrip/run_block.py (run_snippet.py plus the directory on sys.path); TypeScript through tsx from a file inside the repository
  * (so `pthlab/checkpoint` resolves); `sh` lines as `pthlab ...` (bin/pthlab.mjs) or `python SCRIPT ...`.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { repoRoot } from '../fixtures.ts';
+import { repoRoot, runDocTs } from '../fixtures.ts';
 import { runTorch, scratchDir } from '../harness.ts';
 import { pthlabOk } from '../train/helpers.ts';
 import { runExample, stageExamples } from './measure.ts';
@@ -34,12 +33,7 @@ it('every block of docs/tutorial.md runs, in order', async () => {
       const dir = join(repoRoot, '.cache', 'tutorial');
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `block${i}.ts`), block.code);
-      printed.push(
-        execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(dir, `block${i}.ts`)], {
-          cwd: scratch.hostPath,
-          encoding: 'utf8',
-        }),
-      );
+      printed.push(runDocTs(join(dir, `block${i}.ts`), scratch.hostPath));
     } else {
       for (const line of block.code.split('\n').filter((l) => l.trim() !== '')) {
         const [command, ...args] = line.split(/\s+/);
