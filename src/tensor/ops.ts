@@ -4,8 +4,9 @@
  * linear, ...) is composed from these in functional/. Autograd (autograd.ts) and Tensor (tensor.ts) read
  * this table and nothing else; a new device only implements the Backend interface.
  *
- * 22 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
- * 2 poolings, embedding.
+ * 23 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
+ * 2 poolings, embedding, and softmax (a fused kernel with its own backward formula, proven equal to the
+ * composite in functional/activation.ts by test/unit/engine/fused.test.ts and against torch by the ops test).
  */
 import type {
   Backend,
@@ -15,6 +16,7 @@ import type {
   Pool2dGeometry,
   ReduceOp,
   Shape,
+  SoftmaxKind,
   UnaryOp,
 } from './backend.ts';
 import { broadcastAxes, broadcastShapes, sameShape, sizeOf } from './shape.ts';
@@ -366,6 +368,28 @@ const embedding: OpDef<{ paddingIdx: number | null }> = {
   },
 };
 
+// ---- fused rows -------------------------------------------------------------------------------
+
+/** (rows, cols) of a view whose last dim is the one reduced. */
+function rowsOf(shape: Shape): [number, number] {
+  const cols = shape.at(-1) ?? 1;
+  return [cols === 0 ? 0 : sizeOf(shape) / cols, cols];
+}
+
+/** softmax / log_softmax over the last dim: one kernel forward, one backward (dx from y and dy). */
+const softmax: OpDef<{ kind: SoftmaxKind }> = {
+  name: 'softmax',
+  forward: (be, inputs, { kind }) => {
+    const x = arg(inputs, 0);
+    const [rows, cols] = rowsOf(x.shape);
+    return { out: f32(be.softmax(kind, x.buf, rows, cols), x.shape), saved: null };
+  },
+  backward: (be, dy, { out, attrs }) => {
+    const [rows, cols] = rowsOf(out.shape);
+    return [be.softmaxBackward(attrs.kind, out.buf, dy, rows, cols)];
+  },
+};
+
 export const ops = {
   neg,
   exp,
@@ -389,6 +413,7 @@ export const ops = {
   maxPool2d,
   avgPool2d,
   embedding,
+  softmax,
 } as const;
 
 export type OpName = keyof typeof ops;
