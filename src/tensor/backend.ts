@@ -123,6 +123,28 @@ export interface Backend {
     cols: number,
   ): DeviceBuffer;
 
+  /**
+   * layer_norm over the last d of a (rows, d) view with gamma and beta (d each; ones and zeros without
+   * affine); mean and rstd = 1 / sqrt(var + eps) per row, for the backward.
+   */
+  layerNorm(
+    x: DeviceBuffer,
+    gamma: DeviceBuffer,
+    beta: DeviceBuffer,
+    rows: number,
+    d: number,
+    eps: number,
+  ): { y: DeviceBuffer; mean: DeviceBuffer; rstd: DeviceBuffer };
+  layerNormBackward(
+    dy: DeviceBuffer,
+    x: DeviceBuffer,
+    gamma: DeviceBuffer,
+    mean: DeviceBuffer,
+    rstd: DeviceBuffer,
+    rows: number,
+    d: number,
+  ): { dx: DeviceBuffer; dgamma: DeviceBuffer; dbeta: DeviceBuffer };
+
   // Indexing and randomness.
   /** Rows of weight (rows, dim) picked by `indices` ('int64', count entries): (count, dim). */
   embedding(weight: DeviceBuffer, indices: DeviceBuffer, count: number, dim: number): DeviceBuffer;

@@ -4,9 +4,10 @@
  * linear, ...) is composed from these in functional/. Autograd (autograd.ts) and Tensor (tensor.ts) read
  * this table and nothing else; a new device only implements the Backend interface.
  *
- * 23 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
- * 2 poolings, embedding, and softmax (a fused kernel with its own backward formula, proven equal to the
- * composite in functional/activation.ts by test/unit/engine/fused.test.ts and against torch by the ops test).
+ * 24 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
+ * 2 poolings, embedding, and two fused row kernels, softmax and layer_norm (each with its own backward
+ * formula, proven equal to its composite in functional/ by test/unit/engine/fused.test.ts and against torch
+ * by test/torch/engine/ops.test.ts).
  */
 import type {
   Backend,
@@ -390,6 +391,25 @@ const softmax: OpDef<{ kind: SoftmaxKind }> = {
   },
 };
 
+/**
+ * layer_norm of x over its last dims, d elements in all (attrs.d), with gamma and beta (d); saves each row's
+ * mean and rstd for the backward.
+ */
+const layerNorm: OpDef<{ d: number; eps: number }, { mean: DeviceBuffer; rstd: DeviceBuffer }> = {
+  name: 'layer_norm',
+  forward: (be, inputs, { d, eps }) => {
+    const [x, gamma, beta] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
+    const rows = sizeOf(x.shape) / d;
+    const { y, mean, rstd } = be.layerNorm(x.buf, gamma.buf, beta.buf, rows, d, eps);
+    return { out: f32(y, x.shape), saved: { mean, rstd } };
+  },
+  backward: (be, dy, { inputs, attrs: { d }, saved }) => {
+    const [x, gamma] = [arg(inputs, 0), arg(inputs, 1)];
+    const g = be.layerNormBackward(dy, x.buf, gamma.buf, saved.mean, saved.rstd, sizeOf(x.shape) / d, d);
+    return [g.dx, g.dgamma, g.dbeta];
+  },
+};
+
 export const ops = {
   neg,
   exp,
@@ -414,6 +434,7 @@ export const ops = {
   avgPool2d,
   embedding,
   softmax,
+  layerNorm,
 } as const;
 
 export type OpName = keyof typeof ops;

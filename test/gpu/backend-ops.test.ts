@@ -291,6 +291,25 @@ describe('WebGpuBackend vs CpuBackend: matmul, conv, pooling', () => {
     }
   });
 
+  backendTest('fused layer_norm rows, forward and backward', async (gpu) => {
+    for (const [rows, d] of [
+      [10, 8],
+      [128, 33],
+    ] as const) {
+      const [x, gamma, beta, dy] = [rows * d, d, d, rows * d].map((n, i) => randomFloats(n, 20 + i));
+      const ln = (be: Backend, [a, g, b]: DeviceBuffer[]) => be.layerNorm(a!, g!, b!, rows, d, 1e-5);
+      await agree(gpu, [x!, gamma!, beta!], (be, bufs) => ln(be, bufs).y, { label: 'y' });
+      const mean = await agree(gpu, [x!, gamma!, beta!], (be, bufs) => ln(be, bufs).mean, { label: 'mean' });
+      const rstd = await agree(gpu, [x!, gamma!, beta!], (be, bufs) => ln(be, bufs).rstd, { label: 'rstd' });
+      const back = (be: Backend, [g, a, w, m, r]: DeviceBuffer[]) =>
+        be.layerNormBackward(g!, a!, w!, m!, r!, rows, d);
+      const inputs = [dy!, x!, gamma!, mean, rstd];
+      await agree(gpu, inputs, (be, bufs) => back(be, bufs).dx, { label: 'dx' });
+      await agree(gpu, inputs, (be, bufs) => back(be, bufs).dgamma, { label: 'dgamma', atol: 1e-4 });
+      await agree(gpu, inputs, (be, bufs) => back(be, bufs).dbeta, { label: 'dbeta', atol: 1e-4 });
+    }
+  });
+
   backendTest('bilinear resize, down (the draw pad: 280 to 28) and up', async (gpu) => {
     for (const g of [
       { n: 1, c: 1, h: 280, w: 280, hOut: 28, wOut: 28 },

@@ -1,10 +1,12 @@
 /**
- * The fused softmax primitive (ops.softmax: src/kernels/softmax.ts on the CPU backend, the same twin the WGSL
- * kernel is tested against in test/gpu/) equals the composite of primitives it replaces, in values and in
- * gradients, for softmax and log_softmax over the last dim: attention-like rows with masked (-inf) entries,
- * large logits, one column, 3-D input. torch itself checks both through F in test/torch/engine/ops.test.ts.
+ * The fused primitives (ops.softmax and ops.layerNorm: src/kernels/ on the CPU backend, the same twins the
+ * WGSL kernels are tested against in test/gpu/) equal the composites of primitives they replace, in values
+ * and in gradients: softmax and log_softmax over the last dim (attention-like rows with masked (-inf)
+ * entries, large logits, one column, 3-D input), layer_norm with and without affine, without bias, over
+ * one or two dims. torch itself checks them through F in test/torch/engine/ops.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { layerNorm, layerNormComposite } from '../../../src/tensor/functional/norm.ts';
 import {
   logSoftmax,
   logSoftmaxComposite,
@@ -77,4 +79,52 @@ describe('fused softmax equals its composite (CPU backend)', () => {
     const composite0 = run(softmaxComposite, x.dataSync() as Float32Array, [3, 4], 0);
     expect(along0).toEqual(composite0);
   });
+});
+
+describe('fused layer_norm equals its composite (CPU backend)', () => {
+  const cases: { name: string; shape: number[]; norm: number[]; weight: boolean; bias: boolean }[] = [
+    { name: 'GPT block (2, 5, 8), affine', shape: [2, 5, 8], norm: [8], weight: true, bias: true },
+    { name: 'no bias (nanoGPT bias=False)', shape: [6, 8], norm: [8], weight: true, bias: false },
+    { name: 'no affine', shape: [3, 7], norm: [7], weight: false, bias: false },
+    { name: 'two normalized dims', shape: [2, 3, 4], norm: [3, 4], weight: true, bias: true },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const n = c.shape.reduce((a, d) => a * d, 1);
+      const d = c.norm.reduce((a, k) => a * k, 1);
+      const grads = (fn: typeof layerNorm) => {
+        const x = fromHost(
+          Float32Array.from(values(n, 11), (v) => v * 3 + 1),
+          c.shape,
+          { requiresGrad: true },
+        );
+        const w = c.weight
+          ? fromHost(
+              Float32Array.from(values(d, 12), (v) => v + 1),
+              c.norm,
+              { requiresGrad: true },
+            )
+          : null;
+        const b = c.bias ? fromHost(Float32Array.from(values(d, 13)), c.norm, { requiresGrad: true }) : null;
+        const y = fn(x, c.norm, w, b, 1e-5);
+        y.mul(fromHost(Float32Array.from(values(n, 14)), c.shape))
+          .sum()
+          .backward();
+        const read = (t: Tensor | null) =>
+          t === null ? new Float32Array(0) : (t.grad!.dataSync() as Float32Array);
+        return {
+          y: y.dataSync() as Float32Array,
+          dx: read(x),
+          dw: read(w),
+          db: read(b),
+          op: y.node?.op.name,
+        };
+      };
+      const fused = grads(layerNorm);
+      const composite = grads(layerNormComposite);
+      expect(fused.op).toBe('layer_norm');
+      expect(composite.op).not.toBe('layer_norm');
+      for (const k of ['y', 'dx', 'dw', 'db'] as const) expectClose(fused[k], composite[k], k);
+    });
+  }
 });
