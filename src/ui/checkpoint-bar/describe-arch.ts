@@ -37,9 +37,9 @@ function sequentialLayers(spec: ModuleSpec): ModuleSpec[] | undefined {
     : undefined;
 }
 
-/** Python's spelling of a keyword's value: (3, 3), True, None, 'zeros'. */
+/** Python's spelling of a keyword's value: (3, 3), (10,), True, None, 'zeros'. */
 function value(v: unknown): string {
-  if (Array.isArray(v)) return `(${v.map(value).join(', ')})`;
+  if (Array.isArray(v)) return v.length === 1 ? `(${value(v[0])},)` : `(${v.map(value).join(', ')})`;
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (v === null || v === undefined) return 'None';
