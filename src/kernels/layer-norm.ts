@@ -2,7 +2,13 @@
  * layer_norm over the last d elements of a (rows, d) view, as torch.nn.LayerNorm
  * (biased variance, eps inside the square root, optional elementwise affine gamma/beta of d entries).
  */
-import type { NormBackwardResult } from './batch-norm.ts';
+
+/** Gradients of a layer_norm: of x, and of gamma and beta (d each). */
+export interface NormBackwardResult {
+  dx: Float32Array;
+  dgamma: Float32Array;
+  dbeta: Float32Array;
+}
 
 export interface LayerNormResult {
   y: Float32Array;

@@ -4,8 +4,10 @@
  * linear, ...) is composed from these in functional/. Autograd (autograd.ts) and Tensor (tensor.ts) read
  * this table and nothing else; a new device only implements the Backend interface.
  *
- * 22 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
- * 2 poolings, embedding.
+ * 24 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
+ * 2 poolings, embedding, and two fused row kernels, softmax and layer_norm (each with its own backward
+ * formula, proven equal to its composite in functional/ by test/unit/engine/fused.test.ts and against torch
+ * by test/torch/engine/ops.test.ts).
  */
 import type {
   Backend,
@@ -15,6 +17,7 @@ import type {
   Pool2dGeometry,
   ReduceOp,
   Shape,
+  SoftmaxKind,
   UnaryOp,
 } from './backend.ts';
 import { broadcastAxes, broadcastShapes, sameShape, sizeOf } from './shape.ts';
@@ -366,6 +369,47 @@ const embedding: OpDef<{ paddingIdx: number | null }> = {
   },
 };
 
+// ---- fused rows -------------------------------------------------------------------------------
+
+/** (rows, cols) of a view whose last dim is the one reduced. */
+function rowsOf(shape: Shape): [number, number] {
+  const cols = shape.at(-1) ?? 1;
+  return [cols === 0 ? 0 : sizeOf(shape) / cols, cols];
+}
+
+/** softmax / log_softmax over the last dim: one kernel forward, one backward (dx from y and dy). */
+const softmax: OpDef<{ kind: SoftmaxKind }> = {
+  name: 'softmax',
+  forward: (be, inputs, { kind }) => {
+    const x = arg(inputs, 0);
+    const [rows, cols] = rowsOf(x.shape);
+    return { out: f32(be.softmax(kind, x.buf, rows, cols), x.shape), saved: null };
+  },
+  backward: (be, dy, { out, attrs }) => {
+    const [rows, cols] = rowsOf(out.shape);
+    return [be.softmaxBackward(attrs.kind, out.buf, dy, rows, cols)];
+  },
+};
+
+/**
+ * layer_norm of x over its last dims, d elements in all (attrs.d), with gamma and beta (d); saves each row's
+ * mean and rstd for the backward.
+ */
+const layerNorm: OpDef<{ d: number; eps: number }, { mean: DeviceBuffer; rstd: DeviceBuffer }> = {
+  name: 'layer_norm',
+  forward: (be, inputs, { d, eps }) => {
+    const [x, gamma, beta] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
+    const rows = sizeOf(x.shape) / d;
+    const { y, mean, rstd } = be.layerNorm(x.buf, gamma.buf, beta.buf, rows, d, eps);
+    return { out: f32(y, x.shape), saved: { mean, rstd } };
+  },
+  backward: (be, dy, { inputs, attrs: { d }, saved }) => {
+    const [x, gamma] = [arg(inputs, 0), arg(inputs, 1)];
+    const g = be.layerNormBackward(dy, x.buf, gamma.buf, saved.mean, saved.rstd, sizeOf(x.shape) / d, d);
+    return [g.dx, g.dgamma, g.dbeta];
+  },
+};
+
 export const ops = {
   neg,
   exp,
@@ -389,6 +433,8 @@ export const ops = {
   maxPool2d,
   avgPool2d,
   embedding,
+  softmax,
+  layerNorm,
 } as const;
 
 export type OpName = keyof typeof ops;

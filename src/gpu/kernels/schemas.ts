@@ -1,8 +1,6 @@
 /** Every shader's params schemas, by shader file: what test/gpu/params.test.ts checks each .wgsl against. */
 import type { ParamsSchema, FieldType } from '../params.ts';
-import { BatchNormParams } from './batch-norm.ts';
 import { BinaryParams } from './binary.ts';
-import { CrossEntropyParams } from './cross-entropy.ts';
 import { DropoutParams } from './dropout.ts';
 import { EmbeddingParams } from './embedding.ts';
 import { Im2colParams } from './im2col.ts';
@@ -18,9 +16,7 @@ import { StridedCopyParams } from './strided-copy.ts';
 import { UnaryParams } from './unary.ts';
 
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
-  batch_norm: [BatchNormParams],
   binary: [BinaryParams],
-  cross_entropy: [CrossEntropyParams],
   dropout: [DropoutParams],
   embedding: [EmbeddingParams],
   im2col: [Im2colParams],

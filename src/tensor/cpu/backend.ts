@@ -12,6 +12,9 @@ import { matmul } from '../../kernels/matmul.ts';
 import { expandStrides, permuteStrides, stridedCopy } from '../../kernels/strided-copy.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from '../../kernels/pool2d.ts';
 import { reduce } from '../../kernels/reduce.ts';
+import { layerNorm, layerNormBackward } from '../../kernels/layer-norm.ts';
+import { resizeBilinear } from '../../kernels/resize.ts';
+import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../../kernels/softmax.ts';
 import { unary, unaryBackward } from '../../kernels/unary.ts';
 import type {
   AdamHyper,
@@ -23,6 +26,8 @@ import type {
   HostArray,
   MatmulGeometry,
   Pool2dGeometry,
+  ResizeGeometry,
+  SoftmaxKind,
   ReduceOp,
   SgdHyper,
   Shape,
@@ -146,6 +151,43 @@ export class CpuBackend implements Backend {
 
   avgPool2dBackward(dy: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer {
     return wrap(avgPool2dBackward(f32(dy), g));
+  }
+
+  resizeBilinear(x: DeviceBuffer, g: ResizeGeometry): DeviceBuffer {
+    return wrap(resizeBilinear(f32(x), g));
+  }
+
+  layerNorm(x: DeviceBuffer, gamma: DeviceBuffer, beta: DeviceBuffer, rows: number, d: number, eps: number) {
+    const { y, mean, rstd } = layerNorm(f32(x), f32(gamma), f32(beta), rows, d, eps);
+    return { y: wrap(y), mean: wrap(mean), rstd: wrap(rstd) };
+  }
+
+  layerNormBackward(
+    dy: DeviceBuffer,
+    x: DeviceBuffer,
+    gamma: DeviceBuffer,
+    mean: DeviceBuffer,
+    rstd: DeviceBuffer,
+    rows: number,
+    d: number,
+  ) {
+    const g = layerNormBackward(f32(dy), f32(x), f32(gamma), f32(mean), f32(rstd), rows, d);
+    return { dx: wrap(g.dx), dgamma: wrap(g.dgamma), dbeta: wrap(g.dbeta) };
+  }
+
+  softmax(kind: SoftmaxKind, x: DeviceBuffer, rows: number, cols: number): DeviceBuffer {
+    return wrap((kind === 'softmax' ? softmax : logSoftmax)(f32(x), rows, cols));
+  }
+
+  softmaxBackward(
+    kind: SoftmaxKind,
+    y: DeviceBuffer,
+    dy: DeviceBuffer,
+    rows: number,
+    cols: number,
+  ): DeviceBuffer {
+    const backward = kind === 'softmax' ? softmaxBackward : logSoftmaxBackward;
+    return wrap(backward(f32(y), f32(dy), rows, cols));
   }
 
   embedding(weight: DeviceBuffer, indices: DeviceBuffer, _count: number, dim: number): DeviceBuffer {

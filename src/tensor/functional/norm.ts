@@ -1,8 +1,14 @@
-/** layer_norm and batch_norm as compositions of primitives. */
+/** layer_norm (a fused primitive, and its composite) and batch_norm (a composite of primitives). */
 import { noGrad } from '../autograd.ts';
-import type { Tensor } from '../tensor.ts';
+import { ops } from '../ops.ts';
+import { type Tensor, apply, full } from '../tensor.ts';
 
-/** layer_norm over the last normalizedShape.length dims: (x - mean) / sqrt(var_biased + eps) * w + b. */
+/**
+ * layer_norm over the last normalizedShape.length dims: (x - mean) / sqrt(var_biased + eps) * w + b. The fused
+ * primitive ops.layerNorm, one kernel forward and two backward (attention blocks call it twice a layer),
+ * where weight and bias are given or absent together and of normalizedShape; else the composite, which
+ * test/unit/engine/fused.test.ts holds the primitive equal to.
+ */
 export function layerNorm(
   x: Tensor,
   normalizedShape: readonly number[],
@@ -10,13 +16,37 @@ export function layerNorm(
   bias: Tensor | null = null,
   eps = 1e-5,
 ): Tensor {
+  checkNormalizedShape(x, normalizedShape);
+  const d = normalizedShape.reduce((a, n) => a * n, 1);
+  const fits = (t: Tensor | null) => t === null || t.numel === d;
+  if (x.numel === 0 || !fits(weight) || !fits(bias))
+    return layerNormComposite(x, normalizedShape, weight, bias, eps);
+  // Without affine (or without bias: LayerNorm(bias=False)), constant ones and zeros that need no gradient.
+  const gamma = weight ?? full([d], 1, { backend: x.backend });
+  const beta = bias ?? full([d], 0, { backend: x.backend });
+  return apply(ops.layerNorm, [x, gamma, beta], { d, eps });
+}
+
+function checkNormalizedShape(x: Tensor, normalizedShape: readonly number[]): void {
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);
-  if (k === 0 || tail.some((d, i) => d !== normalizedShape[i])) {
+  if (k === 0 || x.ndim < k || tail.some((d, i) => d !== normalizedShape[i])) {
     throw new RangeError(
       `Given normalized_shape=[${normalizedShape.join(', ')}], expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size[${x.shape.join(', ')}]`,
     );
   }
+}
+
+/** layer_norm from primitives (mean, var, sub, div, sqrt, and mul/add for the affine). */
+export function layerNormComposite(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): Tensor {
+  checkNormalizedShape(x, normalizedShape);
+  const k = normalizedShape.length;
   const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
   const mean = x.mean(dims, true);
   const variance = x.var(dims, { correction: 0, keepdim: true });

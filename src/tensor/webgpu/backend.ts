@@ -24,6 +24,9 @@ import {
   encodeMaxPool2dBackward,
 } from '../../gpu/kernels/pool2d.ts';
 import { encodeReduce } from '../../gpu/kernels/reduce.ts';
+import { encodeLayerNorm, encodeLayerNormBackward } from '../../gpu/kernels/layer-norm.ts';
+import { encodeResizeBilinear } from '../../gpu/kernels/resize.ts';
+import { encodeSoftmax, encodeSoftmaxBackward } from '../../gpu/kernels/softmax.ts';
 import { encodeStridedCopy } from '../../gpu/kernels/strided-copy.ts';
 import { expandStrides, permuteStrides } from '../../kernels/strided-copy.ts';
 import { encodeUnary, encodeUnaryBackward } from '../../gpu/kernels/unary.ts';
@@ -39,6 +42,8 @@ import type {
   HostArray,
   MatmulGeometry,
   Pool2dGeometry,
+  ResizeGeometry,
+  SoftmaxKind,
   ReduceOp,
   SgdHyper,
   Shape,
@@ -291,6 +296,77 @@ export class WebGpuBackend implements Backend {
     const dx = this.mem.alloc(g.n * g.c * g.h * g.w, 'float32');
     encodeAvgPool2dBackward(this.runtime, this.mem.encoder(), { dy: this.f32(dy), dx: dx.buffer, shape: g });
     return wrap(dx);
+  }
+
+  softmax(kind: SoftmaxKind, x: DeviceBuffer, rows: number, cols: number): DeviceBuffer {
+    const y = this.mem.alloc(rows * cols, 'float32');
+    encodeSoftmax(this.runtime, this.mem.encoder(), { kind, x: this.f32(x), y: y.buffer, rows, cols });
+    return wrap(y);
+  }
+
+  softmaxBackward(
+    kind: SoftmaxKind,
+    y: DeviceBuffer,
+    dy: DeviceBuffer,
+    rows: number,
+    cols: number,
+  ): DeviceBuffer {
+    const dx = this.mem.alloc(rows * cols, 'float32');
+    const args = { kind, y: this.f32(y), dy: this.f32(dy), dx: dx.buffer, rows, cols };
+    encodeSoftmaxBackward(this.runtime, this.mem.encoder(), args);
+    return wrap(dx);
+  }
+
+  layerNorm(x: DeviceBuffer, gamma: DeviceBuffer, beta: DeviceBuffer, rows: number, d: number, eps: number) {
+    const [y, mean, rstd] = [
+      this.mem.alloc(rows * d, 'float32'),
+      ...[0, 1].map(() => this.mem.alloc(rows, 'float32')),
+    ];
+    encodeLayerNorm(this.runtime, this.mem.encoder(), {
+      x: this.f32(x),
+      gamma: this.f32(gamma),
+      beta: this.f32(beta),
+      y: y!.buffer,
+      mean: mean!.buffer,
+      rstd: rstd!.buffer,
+      rows,
+      d,
+      eps,
+    });
+    return { y: wrap(y!), mean: wrap(mean!), rstd: wrap(rstd!) };
+  }
+
+  layerNormBackward(
+    dy: DeviceBuffer,
+    x: DeviceBuffer,
+    gamma: DeviceBuffer,
+    mean: DeviceBuffer,
+    rstd: DeviceBuffer,
+    rows: number,
+    d: number,
+  ) {
+    const dx = this.mem.alloc(rows * d, 'float32');
+    const dgamma = this.mem.alloc(d, 'float32');
+    const dbeta = this.mem.alloc(d, 'float32');
+    encodeLayerNormBackward(this.runtime, this.mem.encoder(), {
+      dy: this.f32(dy),
+      x: this.f32(x),
+      gamma: this.f32(gamma),
+      mean: this.f32(mean),
+      rstd: this.f32(rstd),
+      dx: dx.buffer,
+      dgamma: dgamma.buffer,
+      dbeta: dbeta.buffer,
+      rows,
+      d,
+    });
+    return { dx: wrap(dx), dgamma: wrap(dgamma), dbeta: wrap(dbeta) };
+  }
+
+  resizeBilinear(x: DeviceBuffer, g: ResizeGeometry): DeviceBuffer {
+    const y = this.mem.alloc(g.n * g.c * g.hOut * g.wOut, 'float32');
+    encodeResizeBilinear(this.runtime, this.mem.encoder(), { x: this.f32(x), y: y.buffer, shape: g });
+    return wrap(y);
   }
 
   // ---- indexing and randomness --------------------------------------------------------------------
