@@ -39,7 +39,9 @@ export function gptConfig(spec: Readonly<Record<string, unknown>>): GPTConfig {
       throw new RangeError(`GPT: ${key} must be a positive integer, got ${String(v)}`);
     config[key] = n;
   }
-  const dropout = spec['dropout'] ?? GPT_DEFAULTS.dropout;
+  // A Python int (0) is as good a dropout as a float: checkpoints from JSON configs hold one.
+  const rawDropout = spec['dropout'] ?? GPT_DEFAULTS.dropout;
+  const dropout = typeof rawDropout === 'bigint' ? Number(rawDropout) : rawDropout;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1))
     throw new RangeError(`GPT: dropout must be a number in [0, 1], got ${String(dropout)}`);
   config.dropout = dropout;

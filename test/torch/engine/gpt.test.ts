@@ -15,6 +15,7 @@ import { AdamW, decayGroups } from '../../../src/optim/index.ts';
 import { type Backend, type Tensor, cpu, createWebGpuBackend } from '../../../src/tensor/index.ts';
 import { storedToHost } from '../../../src/nn/index.ts';
 import { scratchDir } from '../harness.ts';
+import { pthlabOk } from '../train/helpers.ts';
 import { HYPER, trainBoth } from './gpt-run.ts';
 import { expectClose, toTensor } from './torch-json.ts';
 
@@ -117,6 +118,22 @@ function gptCase(
       model.loadStateDict(loaded);
       const [greedy] = await generate(model, [PROMPT], NEW_TOKENS, { temperature: 0 });
       expect(greedy).toEqual(torch.greedy);
+
+      // The same through `pthlab sample` from the ckpt.pt torch wrote (nanoGPT's layout, compiled keys).
+      if (name.startsWith('CPU')) {
+        const ckpt = join(scratch.hostPath, 'ckpt.pt');
+        const args = [
+          'sample',
+          '--ckpt',
+          ckpt,
+          '--prompt-ids',
+          PROMPT.join(','),
+          '--tokens',
+          String(NEW_TOKENS),
+        ];
+        const run = await pthlabOk([...args, '--temperature', '0']);
+        expect(JSON.parse(run.stdout)).toEqual({ ids: torch.greedy });
+      }
     });
   });
 }

@@ -13,6 +13,7 @@ import { Generator, fromHost } from '../../../src/tensor/index.ts';
 import { loadNanoGpt, saveNanoGpt } from '../../../src/train/nanogpt.ts';
 import { charMeta, readMetaPkl, writeMetaPkl } from '../../../src/train/nanogpt-meta.ts';
 import { scratchDir } from '../harness.ts';
+import { pthlabOk } from '../train/helpers.ts';
 import { type JsonTensor, expectClose, torchJson } from './torch-json.ts';
 
 interface FilesReport {
@@ -26,6 +27,7 @@ interface FilesReport {
   ours_logits: JsonTensor;
   theirs_logits: JsonTensor;
   theirs_text: string;
+  theirs_greedy_text: string;
 }
 
 const ids = () => fromHost(Int32Array.of(1, 2, 3, 4, 0), [1, 5]);
@@ -75,6 +77,7 @@ describe('nanoGPT ckpt.pt and meta.pkl with torch 2.6', () => {
     // The other way: torch's files.
     const loaded = loadNanoGpt(readFileSync(join(scratch.hostPath, 'torch_ckpt.pt')));
     expect(loaded.checkpoint.iterNum).toBe(1);
+    expect(loaded.model.config.vocab_size).toBe(charMeta(r.theirs_text).vocabSize);
     expect(loaded.checkpoint.bestValLoss).toBe(2.5);
     expect(loaded.checkpoint.config.get('dataset')).toBe('shakespeare_char');
     expect([...loaded.model.stateDict().keys()]).toContain('transformer.h.0.attn.c_attn.weight');
@@ -89,5 +92,19 @@ describe('nanoGPT ckpt.pt and meta.pkl with torch 2.6', () => {
     expect(resumed.state.size).toBe(loaded.model.parameters().length);
     const theirMeta = readMetaPkl(readFileSync(join(scratch.hostPath, 'torch_meta.pkl')));
     expect(theirMeta).toEqual(charMeta(r.theirs_text));
+
+    // `pthlab sample` with a text prompt and torch's meta.pkl: greedy text as torch's.
+    const file = (name: string) => join(scratch.hostPath, name);
+    const sample = [
+      'sample',
+      '--ckpt',
+      file('torch_ckpt.pt'),
+      '--meta',
+      file('torch_meta.pkl'),
+      '--prompt',
+      'hel',
+    ];
+    const run = await pthlabOk([...sample, '--tokens', '8', '--temperature', '0']);
+    expect(run.stdout).toBe(`${r.theirs_greedy_text}\n`);
   });
 });

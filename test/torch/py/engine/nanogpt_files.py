@@ -30,10 +30,13 @@ model.eval()
 ours_logits, _ = model(x)
 
 torch.manual_seed(0)
-args = dict(n_layer=1, n_head=2, n_embd=8, block_size=6, bias=False, vocab_size=7, dropout=0.0)
+text = 'First Citizen:\nhello'
+chars = sorted(list(set(text)))
+stoi = {c: i for i, c in enumerate(chars)}
+args = dict(n_layer=1, n_head=2, n_embd=8, block_size=6, bias=False, vocab_size=len(chars), dropout=0.0)
 theirs = GPT(GPTConfig(**args))
 topt = theirs.configure_optimizers(0.1, 1e-2, (0.9, 0.95))
-data = torch.randint(0, 7, (2, 6))
+data = torch.randint(0, len(chars), (2, 6))
 _, loss = theirs(data[:, :5].contiguous(), data[:, 1:].contiguous())
 loss.backward()
 topt.step()
@@ -45,13 +48,12 @@ torch.save({
     'best_val_loss': torch.tensor(2.5),
     'config': {'dataset': 'shakespeare_char', 'learning_rate': 1e-2, 'compile': True, 'batch_size': 2},
 }, os.path.join(folder, 'torch_ckpt.pt'))
-text = 'First Citizen:\nhello'
-chars = sorted(list(set(text)))
 with open(os.path.join(folder, 'torch_meta.pkl'), 'wb') as f:
     pickle.dump({'vocab_size': len(chars), 'itos': dict(enumerate(chars)),
-                 'stoi': {c: i for i, c in enumerate(chars)}}, f)
+                 'stoi': stoi}, f)
 theirs.eval()
 theirs_logits, _ = theirs(x)
+greedy = theirs.generate_greedy(torch.tensor([[stoi[c] for c in 'hel']], dtype=torch.long), 8)
 
 emit({
     'model_args': ck['model_args'],
@@ -65,4 +67,5 @@ emit({
     'ours_logits': enc(ours_logits),
     'theirs_logits': enc(theirs_logits),
     'theirs_text': text,
+    'theirs_greedy_text': ''.join(chars[i] for i in greedy[0].tolist()),
 })
