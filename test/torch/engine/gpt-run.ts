@@ -34,6 +34,7 @@ export interface TorchRun {
   keys: [string, number[]][];
   named_parameters: string[];
   losses: number[];
+  grad_norms: number[];
   state_dict: Record<string, JsonTensor>;
   greedy: number[];
 }
@@ -42,6 +43,7 @@ export interface OurRun {
   model: GPT;
   optimizer: AdamW;
   losses: number[];
+  gradNorms: number[];
 }
 
 /** Writes init.pth and case.json into `dir` (host path), then trains pthlab's model on `backend`. */
@@ -67,16 +69,18 @@ export async function trainBoth(
 
   const optimizer = new AdamW(decayGroups(model, HYPER.weight_decay), { lr: HYPER.lr, betas: HYPER.betas });
   const losses: number[] = [];
+  const gradNorms: number[] = [];
   const ids = (rows: number[][]) =>
     fromHost(Int32Array.from(rows.flat()), [rows.length, rows[0]!.length], { backend });
   model.train();
   for (const { x, y } of data) {
     const { loss } = model.forwardWithLoss(ids(x), ids(y));
     loss.backward();
-    clipGradNorm(model.parameters(), HYPER.clip);
+    const norm = clipGradNorm(model.parameters(), HYPER.clip);
     optimizer.step();
     optimizer.zeroGrad();
     losses.push((await loss.data())[0]!);
+    gradNorms.push((await norm!.data())[0]!);
   }
-  return { ours: { model, optimizer, losses }, torch: await torchRun };
+  return { ours: { model, optimizer, losses, gradNorms }, torch: await torchRun };
 }

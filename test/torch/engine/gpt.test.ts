@@ -27,6 +27,8 @@ interface Tolerances {
   loss: { rtol: number; atol: number };
   /** Final weights, after 6 AdamW steps of lr 0.03: an atol of 1e-4 is 0.3% of one step. */
   weights: { rtol: number; atol: number };
+  /** clip_grad_norm_'s total norms. */
+  norm: { rtol: number; atol: number };
   /** The optimizer's exp_avg and exp_avg_sq. */
   state: { rtol: number; atol: number };
 }
@@ -58,6 +60,10 @@ function gptCase(
         'losses',
         tol.loss,
       );
+      // clip_grad_norm_'s total norms, before clipping; some above max_norm, so clipping did act.
+      const norms = { shape: [ours.gradNorms.length], dtype: 'float32' as const, data: torch.grad_norms };
+      expectClose(ours.gradNorms, norms, 'gradient norms', tol.norm);
+      expect(torch.grad_norms.some((n) => n > HYPER.clip)).toBe(true);
       for (const [key, t] of sd) {
         const got = await t.data();
         const want = torch.state_dict[key]!;
@@ -141,11 +147,13 @@ function gptCase(
 gptCase('CPU backend, bias=True', { ...TINY, bias: true }, () => Promise.resolve(cpu), {
   loss: { rtol: 1e-5, atol: 1e-6 },
   weights: { rtol: 1e-4, atol: 2e-5 },
+  norm: { rtol: 1e-5, atol: 1e-6 },
   state: { rtol: 1e-4, atol: 1e-7 },
 });
 // SwiftShader sums in another order than the CPU twins: the same drift, a few times larger.
 gptCase('WebGPU backend, bias=False', { ...TINY, bias: false }, () => createWebGpuBackend(), {
   loss: { rtol: 5e-5, atol: 1e-6 },
   weights: { rtol: 1e-4, atol: 1e-4 },
+  norm: { rtol: 1e-3, atol: 1e-6 },
   state: { rtol: 1e-3, atol: 1e-5 },
 });

@@ -2,7 +2,7 @@
 
 argv: DIR holding init.pth (pthlab's state_dict) and case.json ({config, batches: [{x, y}], lr, betas,
 weight_decay, clip, prompt, new_tokens}). Prints one JSON line: state_dict keys and shapes, the
-named_parameters order, per-step losses, the final state_dict, greedy ids from the trained model; writes
+named_parameters order, per-step losses and total gradient norms (before clipping), the final state_dict, greedy ids from the trained model; writes
 DIR/optimizer.pth (optimizer.state_dict()) and DIR/ckpt.pt (nanoGPT's checkpoint layout, with the
 `_orig_mod.` prefix torch.compile leaves on keys).
 """
@@ -25,12 +25,13 @@ optimizer = model.configure_optimizers(case['weight_decay'], case['lr'], tuple(c
 
 model.train()
 losses = []
+grad_norms = []
 for batch in case['batches']:
     x = torch.tensor(batch['x'], dtype=torch.long)
     y = torch.tensor(batch['y'], dtype=torch.long)
     _, loss = model(x, y)
     loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), case['clip'])
+    grad_norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), case['clip'])))
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
     losses.append(loss.item())
@@ -51,6 +52,7 @@ emit({
     'keys': [[k, list(v.shape)] for k, v in sd.items()],
     'named_parameters': [n for n, _ in model.named_parameters()],
     'losses': losses,
+    'grad_norms': grad_norms,
     'state_dict': {k: enc(v) for k, v in sd.items()},
     'greedy': greedy[0].tolist(),
 })
