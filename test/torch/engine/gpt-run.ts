@@ -9,7 +9,7 @@ import { saveTorchZip } from '../../../src/checkpoint/index.ts';
 import { type GPTConfig, GPT } from '../../../src/nn/gpt/index.ts';
 import { toPyStateDict } from '../../../src/nn/index.ts';
 import { AdamW, clipGradNorm, decayGroups } from '../../../src/optim/index.ts';
-import { type Backend, Generator, fromHost } from '../../../src/tensor/index.ts';
+import { type Backend, Generator, WebGpuBackend, fromHost } from '../../../src/tensor/index.ts';
 import { type JsonTensor, torchJson } from './torch-json.ts';
 
 export const HYPER = { lr: 3e-2, betas: [0.9, 0.95] as [number, number], weight_decay: 0.1, clip: 1.0 };
@@ -44,6 +44,8 @@ export interface OurRun {
   optimizer: AdamW;
   losses: number[];
   gradNorms: number[];
+  /** Command buffers each step submitted (WebGPU only; the read of the loss ends the step). */
+  submitsPerStep: number[];
 }
 
 /** Writes init.pth and case.json into `dir` (host path), then trains pthlab's model on `backend`. */
@@ -70,17 +72,21 @@ export async function trainBoth(
   const optimizer = new AdamW(decayGroups(model, HYPER.weight_decay), { lr: HYPER.lr, betas: HYPER.betas });
   const losses: number[] = [];
   const gradNorms: number[] = [];
+  const submitsPerStep: number[] = [];
+  const submits = () => (backend instanceof WebGpuBackend ? backend.submitCount : 0);
   const ids = (rows: number[][]) =>
     fromHost(Int32Array.from(rows.flat()), [rows.length, rows[0]!.length], { backend });
   model.train();
   for (const { x, y } of data) {
+    const before = submits();
     const { loss } = model.forwardWithLoss(ids(x), ids(y));
     loss.backward();
     const norm = clipGradNorm(model.parameters(), HYPER.clip);
     optimizer.step();
     optimizer.zeroGrad();
     losses.push((await loss.data())[0]!);
+    submitsPerStep.push(submits() - before);
     gradNorms.push((await norm!.data())[0]!);
   }
-  return { ours: { model, optimizer, losses, gradNorms }, torch: await torchRun };
+  return { ours: { model, optimizer, losses, gradNorms, submitsPerStep }, torch: await torchRun };
 }

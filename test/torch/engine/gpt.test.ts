@@ -60,6 +60,8 @@ function gptCase(
         'losses',
         tol.loss,
       );
+      // A whole training step (forward, backward, clipping, AdamW) is one command buffer on WebGPU.
+      if (name.startsWith('WebGPU')) expect(ours.submitsPerStep).toEqual(ours.losses.map(() => 1));
       // clip_grad_norm_'s total norms, before clipping; some above max_norm, so clipping did act.
       const norms = { shape: [ours.gradNorms.length], dtype: 'float32' as const, data: torch.grad_norms };
       expectClose(ours.gradNorms, norms, 'gradient norms', tol.norm);
