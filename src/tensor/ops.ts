@@ -7,52 +7,24 @@
  * 24 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 4 movement (reshape, permute, expand, pad;
  * pad with negative amounts is narrow), where, matmul, conv2d, 2 poolings, embedding. cat, split, narrow and
  * masked_fill are composed from pad and where (Tensor, functional/join.ts), as teenygrad composes them.
+ * pad and where are defined in ops-select.ts, matmul in ops-matmul.ts, what an entry is in op-def.ts.
  */
 import type {
   Backend,
   Conv2dGeometry,
-  DType,
   DeviceBuffer,
   Pool2dGeometry,
   ReduceOp,
   Shape,
   UnaryOp,
 } from './backend.ts';
-import { broadcastAxes, broadcastShapes, sameShape, sizeOf } from './shape.ts';
+import { type OpDef, type Operand, arg, f32, sumTo } from './op-def.ts';
+import { matmul } from './ops-matmul.ts';
+import { pad, where } from './ops-select.ts';
+import { broadcastShapes, sameShape, sizeOf } from './shape.ts';
 
-export interface Operand {
-  readonly buf: DeviceBuffer;
-  readonly shape: Shape;
-  readonly dtype: DType;
-}
-
-export interface OpContext<A, S> {
-  readonly inputs: readonly Operand[];
-  readonly out: Operand;
-  readonly attrs: A;
-  readonly saved: S;
-  /** needs[i]: input i requires a gradient; backward may return null for the others. */
-  readonly needs: readonly boolean[];
-}
-
-export interface OpDef<A = unknown, S = unknown> {
-  readonly name: string;
-  forward(be: Backend, inputs: readonly Operand[], attrs: A): { out: Operand; saved: S };
-  backward(be: Backend, dy: DeviceBuffer, ctx: OpContext<A, S>): (DeviceBuffer | null)[];
-}
-
-const f32 = (buf: DeviceBuffer, shape: Shape): Operand => ({ buf, shape, dtype: 'float32' });
-const arg = (inputs: readonly Operand[], i: number): Operand => {
-  const x = inputs[i];
-  if (x === undefined) throw new RangeError(`missing input ${i}`);
-  return x;
-};
-
-/** dy of `outShape` summed over the dims a `shape` input was broadcast along: a buffer of `shape`. */
-export function sumTo(be: Backend, dy: DeviceBuffer, outShape: Shape, shape: Shape): DeviceBuffer {
-  const axes = broadcastAxes(shape, outShape);
-  return axes.length === 0 ? dy : be.reduce('sum', dy, outShape, axes);
-}
+export type { OpContext, OpDef, Operand } from './op-def.ts';
+export { sumTo } from './op-def.ts';
 
 // ---- unary ----------------------------------------------------------------------------------------
 
@@ -193,143 +165,6 @@ const expand: OpDef<{ shape: Shape }> = {
   },
   backward: (be, dy, { inputs, out }) => [sumTo(be, dy, out.shape, arg(inputs, 0).shape)],
 };
-
-/**
- * Zero padding by before[d] / after[d] along each dim; negative amounts crop, so narrow is pad too. The
- * backward of pad(x, before, after) is pad(dy, -before, -after): the crop of dy back to x's window.
- */
-const pad: OpDef<{ before: readonly number[]; after: readonly number[] }> = {
-  name: 'pad',
-  forward: (be, inputs, { before, after }) => {
-    const x = arg(inputs, 0);
-    const shape = x.shape.map((d, i) => d + (before[i] as number) + (after[i] as number));
-    return { out: { buf: be.pad(x.buf, x.shape, before, after), shape, dtype: x.dtype }, saved: null };
-  },
-  backward: (be, dy, { out, attrs }) => [
-    be.pad(
-      dy,
-      out.shape,
-      attrs.before.map((v) => -v),
-      attrs.after.map((v) => -v),
-    ),
-  ],
-};
-
-/**
- * where(cond, a, b): cond != 0 ? a : b, all three broadcast (cond: float32 0/1, no gradient). Each branch's
- * gradient is dy where it was chosen and 0 elsewhere, summed back to its own shape.
- */
-const where: OpDef = {
-  name: 'where',
-  forward: (be, inputs) => {
-    const [c, a, b] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
-    const shape = broadcastShapes(broadcastShapes(c.shape, a.shape), b.shape);
-    return { out: f32(be.where(c.buf, c.shape, a.buf, a.shape, b.buf, b.shape), shape), saved: null };
-  },
-  backward: (be, dy, { inputs, out, needs }) => {
-    const [c, a, b] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
-    const zero = be.full(1, 0, 'float32');
-    const da = needs[1] ? be.where(c.buf, c.shape, dy, out.shape, zero, []) : null;
-    const db = needs[2] ? be.where(c.buf, c.shape, zero, [], dy, out.shape) : null;
-    return [
-      null,
-      da === null ? null : sumTo(be, da, out.shape, a.shape),
-      db === null ? null : sumTo(be, db, out.shape, b.shape),
-    ];
-  },
-};
-
-// ---- matmul -----------------------------------------------------------------------------------------
-
-/**
- * a (..., m, k) @ op(b) -> (..., m, n), op(b) being b (..., k, n), or b stored (..., n, k) with transB (a
- * Linear weight: no transpose copy). A 2-D b is one matrix shared by every leading index: a's leading dims
- * fold into m. Otherwise the leading dims broadcast (torch.matmul): an operand whose leading dims hold one
- * matrix is read shared, one broadcast along some of them is expanded first (saved for the backward).
- */
-const matmul: OpDef<{ transB: boolean }, MatmulPlan> = {
-  name: 'matmul',
-  forward: (be, inputs, { transB }) => {
-    const a = arg(inputs, 0);
-    const b = arg(inputs, 1);
-    const plan = planMatmul(be, a, b, transB);
-    const buf = be.matmul(plan.a, plan.b, { ...plan.g, transA: false, transB });
-    return { out: f32(buf, plan.outShape), saved: plan }; // (..., m, n)
-  },
-  backward: (be, dy, { inputs, attrs, needs, saved }) => {
-    const { g, lead } = saved;
-    const { batch, m, k, n, aBatched, bBatched } = g;
-    // dA (m, k) = dY (m, n) @ op(B)^T: with B stored (n, k) (transB) that is dY @ B, else dY @ B^T.
-    const da = needs[0]
-      ? be.matmul(dy, saved.b, { batch, aBatched: true, bBatched, m, k: n, n: k, transA: false, transB: !attrs.transB })
-      : null; // (batch, m, k)
-    // dB stored (n, k) = dY^T (n, m) @ A (m, k); stored (k, n) = A^T (k, m) @ dY (m, n).
-    const db = !needs[1]
-      ? null
-      : attrs.transB
-        ? be.matmul(dy, saved.a, { batch, aBatched: true, bBatched: aBatched, m: n, k: m, n: k, transA: true, transB: false })
-        : be.matmul(saved.a, dy, { batch, aBatched, bBatched: true, m: k, k: m, n, transA: true, transB: false });
-    // A shared or expanded operand sums its gradient over the batch it was broadcast along.
-    const toOwn = (buf: DeviceBuffer, batched: boolean, tail: number[], own: Shape): DeviceBuffer => {
-      if (g.folded) return buf;
-      if (!batched) return batch > 1 ? be.reduce('sum', buf, [batch, ...tail], [0]) : buf;
-      return sumTo(be, buf, [...lead, ...tail], own);
-    };
-    return [
-      da === null ? null : toOwn(da, aBatched, [m, k], arg(inputs, 0).shape),
-      db === null ? null : toOwn(db, bBatched, attrs.transB ? [n, k] : [k, n], arg(inputs, 1).shape),
-    ];
-  },
-}; // prettier-ignore
-
-interface MatmulPlan {
-  g: {
-    batch: number;
-    m: number;
-    k: number;
-    n: number;
-    aBatched: boolean;
-    bBatched: boolean;
-    folded: boolean;
-  };
-  /** The broadcast leading dims (empty when folded). */
-  lead: number[];
-  /** The operands as the kernel reads them (expanded where broadcast needed it). */
-  a: DeviceBuffer;
-  b: DeviceBuffer;
-  outShape: number[];
-}
-
-function planMatmul(be: Backend, a: Operand, b: Operand, transB: boolean): MatmulPlan {
-  if (a.shape.length < 2 || b.shape.length < 2) {
-    throw new RangeError(`matmul: unsupported shapes [${a.shape.join(', ')}] @ [${b.shape.join(', ')}]`);
-  }
-  const [m, k] = a.shape.slice(-2) as [number, number];
-  const [bk, n] = (transB ? b.shape.slice(-2).reverse() : b.shape.slice(-2)) as [number, number];
-  if (bk !== k) {
-    throw new RangeError(
-      `mat1 and mat2 shapes cannot be multiplied ([${a.shape.join(', ')}] @ [${b.shape.join(', ')}])`,
-    );
-  }
-  if (b.shape.length === 2) {
-    const rows = sizeOf(a.shape) / k; // (..., m, k) as (rows, k)
-    const g = { batch: 1, m: rows, k, n, aBatched: true, bBatched: false, folded: true };
-    return { g, lead: [], a: a.buf, b: b.buf, outShape: [...a.shape.slice(0, -1), n] };
-  }
-  const aLead = a.shape.slice(0, -2);
-  const bLead = b.shape.slice(0, -2);
-  const lead = broadcastShapes(aLead, bLead);
-  const batch = sizeOf(lead);
-  // One matrix is read shared; a partly broadcast operand is expanded to the full batch.
-  const operand = (x: Operand, own: Shape, tail: number[]) =>
-    sizeOf(own) === 1 || sameShape(own, lead)
-      ? { buf: x.buf, batched: sizeOf(own) !== 1 || batch === 1 }
-      : { buf: be.expand(x.buf, x.shape, [...lead, ...tail]), batched: true };
-  const pa = operand(a, aLead, [m, k]);
-  const pb = operand(b, bLead, b.shape.slice(-2));
-  const g = { batch, m, k, n, aBatched: pa.batched, bBatched: pb.batched, folded: false };
-  return { g, lead, a: pa.buf, b: pb.buf, outShape: [...lead, m, n] }; // (...lead, m, n)
-}
 
 // ---- convolution, pooling, embedding --------------------------------------------------------------
 
