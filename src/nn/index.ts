@@ -15,6 +15,7 @@ export {
   gptConfig,
   gptFromSpec,
 } from './gpt/index.ts';
+export { MultiheadAttention, type MultiheadAttentionOptions } from './layers/attention.ts';
 export { ModuleDict, ModuleList } from './layers/containers.ts';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.ts';
 export { Linear } from './layers/linear.ts';
@@ -26,6 +27,7 @@ export {
   type LayerNormOptions,
 } from './layers/norm.ts';
 export { Sequential } from './layers/sequential.ts';
+export { TransformerEncoderLayer, type TransformerEncoderLayerOptions } from './layers/transformer.ts';
 export {
   AvgPool2d,
   Dropout,
