@@ -91,15 +91,12 @@ function gptCase(
       // The optimizer state_dict: torch's layout, ids and values.
       const theirs = loadCheckpoint(readFileSync(join(scratch.hostPath, 'optimizer.pth'))).value as PyDict;
       const mine = await optimizer.stateDict();
-      // Key order aside (torch lists a group's own keys, here weight_decay, before the defaults; pickled
-      // dicts load the same either way), the groups are equal.
-      // JavaScript has one number type: nanoGPT's weight_decay 0.0 is written as the int 0 (torch's Adam
-      // default is an int 0 too); values compare as numbers.
+      // The same keys in the same order (a group's own weight_decay first, as torch's add_param_group). JavaScript
+      // has one number type: nanoGPT's weight_decay 0.0 is written as the int 0 (torch's Adam default is an
+      // int 0 too); values compare as numbers.
       const groups = (d: PyDict) =>
         (d.get('param_groups') as PyDict[]).map((g) =>
-          [...g]
-            .map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])
-            .sort(([a], [b]) => String(a).localeCompare(String(b))),
+          [...g].map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
         );
       expect(groups(mine)).toEqual(groups(theirs));
       const theirState = theirs.get('state') as PyDict;
