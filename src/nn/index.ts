@@ -10,6 +10,21 @@ export {
 } from './layer-types/index.ts';
 export { constant, fanIn, kaimingUniform, normal, uniform, type InitOptions } from './init.ts';
 export { Conv2d, type Conv2dOptions } from './layers/conv.ts';
+export {
+  Block,
+  CausalSelfAttention,
+  GPT,
+  GPT_DEFAULTS,
+  type GPTConfig,
+  type GenerateOptions,
+  type GptInitOptions,
+  MLP,
+  generate,
+  gptConfig,
+  gptFromSpec,
+} from './gpt/index.ts';
+export { MultiheadAttention, type MultiheadAttentionOptions } from './layers/attention.ts';
+export { ModuleDict, ModuleList } from './layers/containers.ts';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.ts';
 export { Linear } from './layers/linear.ts';
 export {
@@ -20,6 +35,7 @@ export {
   type LayerNormOptions,
 } from './layers/norm.ts';
 export { Sequential } from './layers/sequential.ts';
+export { TransformerEncoderLayer, type TransformerEncoderLayerOptions } from './layers/transformer.ts';
 export {
   AvgPool2d,
   Dropout,

@@ -21,6 +21,8 @@ export abstract class Optimizer<H extends object, S> {
   readonly paramGroups: ParamGroup<H>[];
   /** Per-parameter state, created on a parameter's first step. */
   readonly state = new Map<Tensor, S>();
+  /** Per group, the torch names of the options its constructor argument gave: torch lists them first. */
+  private readonly givenKeys = new WeakMap<object, string[]>();
 
   constructor(params: Iterable<Tensor> | readonly ParamGroupInit<H>[], defaults: H) {
     const list = [...(params as Iterable<Tensor | ParamGroupInit<H>>)];
@@ -30,7 +32,9 @@ export abstract class Optimizer<H extends object, S> {
         : [{ params: list as Tensor[] } as unknown as ParamGroupInit<H>];
     this.paramGroups = groups.map((g) => {
       const { params, ...options } = g;
-      return { ...defaults, ...options, params: [...params], extra: new Map() } as ParamGroup<H>;
+      const group = { ...defaults, ...options, params: [...params], extra: new Map() } as ParamGroup<H>;
+      this.givenKeys.set(group, Object.keys(options).map(torchName));
+      return group;
     });
     const all = this.paramGroups.flatMap((g) => g.params);
     if (all.length === 0) throw new OptimizerStateError('optimizer got an empty parameter list');
@@ -63,7 +67,14 @@ export abstract class Optimizer<H extends object, S> {
       if (id !== undefined) state.set(BigInt(id), new PyDict('dict', await this.stateToPy(s)));
     }
     const groups = this.paramGroups.map((g) => {
-      const keys: [string, PyValue][] = [...this.groupToPy(g), ...g.extra];
+      // torch's add_param_group keeps the group's own keys and then setdefaults the rest, in that order.
+      const given = this.givenKeys.get(g) ?? [];
+      const own = this.groupToPy(g);
+      const ordered = [
+        ...given.flatMap((k) => own.filter(([name]) => name === k)),
+        ...own.filter(([name]) => !given.includes(name)),
+      ];
+      const keys: [string, PyValue][] = [...ordered, ...g.extra];
       keys.push(['params', g.params.map((p) => BigInt(ids.get(p) as number))]);
       return new PyDict('dict', keys);
     });
@@ -123,6 +134,11 @@ export abstract class Optimizer<H extends object, S> {
     this.state.clear();
     for (const [p, s] of newState) this.state.set(p, s);
   }
+}
+
+/** weightDecay -> weight_decay: the torch name of an option. */
+function torchName(option: string): string {
+  return option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function isTensorLike(x: unknown): boolean {

@@ -92,6 +92,20 @@ export interface Backend {
   expand(x: DeviceBuffer, shape: Shape, outShape: Shape): DeviceBuffer;
   /** Output dim i is input dim perm[i]; materialised. */
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer;
+  /**
+   * Zero padding of x (contiguous, `shape`) by before[d] / after[d] elements along each dim d; a negative
+   * amount crops, so this is narrow too (torch's F.pad with negative pads). 32-bit values of either dtype.
+   */
+  pad(x: DeviceBuffer, shape: Shape, before: readonly number[], after: readonly number[]): DeviceBuffer;
+  /** torch.where: cond != 0 ? a : b elementwise, broadcasting all three (cond is float32 0/1). */
+  where(
+    cond: DeviceBuffer,
+    condShape: Shape,
+    a: DeviceBuffer,
+    aShape: Shape,
+    b: DeviceBuffer,
+    bShape: Shape,
+  ): DeviceBuffer;
 
   // Linear algebra and convolutions.
   /** (batch, m, n) = op(A) @ op(B). */

@@ -4,15 +4,17 @@
  * linear, ...) is composed from these in functional/. Autograd (autograd.ts) and Tensor (tensor.ts) read
  * this table and nothing else; a new device only implements the Backend interface.
  *
- * 24 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
- * 2 poolings, embedding, and two fused row kernels, softmax and layer_norm (each with its own backward
- * formula, proven equal to its composite in functional/ by test/unit/engine/fused.test.ts and against torch
- * by test/torch/engine/ops.test.ts).
+ * 26 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 4 movement (reshape, permute, expand, pad;
+ * pad with negative amounts is narrow), where, matmul, conv2d, 2 poolings, embedding, and two fused row
+ * kernels, softmax and layer_norm (each with its own backward formula, proven equal to its composite in
+ * functional/ by test/unit/engine/fused.test.ts and against torch by test/torch/engine/ops.test.ts).
+ * cat, split, narrow and masked_fill are composed from pad and where (Tensor, functional/join.ts), as
+ * teenygrad composes them. pad and where are defined in ops-select.ts, matmul in ops-matmul.ts, what an
+ * entry is in op-def.ts.
  */
 import type {
   Backend,
   Conv2dGeometry,
-  DType,
   DeviceBuffer,
   Pool2dGeometry,
   ReduceOp,
@@ -20,41 +22,13 @@ import type {
   SoftmaxKind,
   UnaryOp,
 } from './backend.ts';
-import { broadcastAxes, broadcastShapes, sameShape, sizeOf } from './shape.ts';
+import { type OpDef, type Operand, arg, f32, sumTo } from './op-def.ts';
+import { matmul } from './ops-matmul.ts';
+import { pad, where } from './ops-select.ts';
+import { broadcastShapes, sameShape, sizeOf } from './shape.ts';
 
-export interface Operand {
-  readonly buf: DeviceBuffer;
-  readonly shape: Shape;
-  readonly dtype: DType;
-}
-
-export interface OpContext<A, S> {
-  readonly inputs: readonly Operand[];
-  readonly out: Operand;
-  readonly attrs: A;
-  readonly saved: S;
-  /** needs[i]: input i requires a gradient; backward may return null for the others. */
-  readonly needs: readonly boolean[];
-}
-
-export interface OpDef<A = unknown, S = unknown> {
-  readonly name: string;
-  forward(be: Backend, inputs: readonly Operand[], attrs: A): { out: Operand; saved: S };
-  backward(be: Backend, dy: DeviceBuffer, ctx: OpContext<A, S>): (DeviceBuffer | null)[];
-}
-
-const f32 = (buf: DeviceBuffer, shape: Shape): Operand => ({ buf, shape, dtype: 'float32' });
-const arg = (inputs: readonly Operand[], i: number): Operand => {
-  const x = inputs[i];
-  if (x === undefined) throw new RangeError(`missing input ${i}`);
-  return x;
-};
-
-/** dy of `outShape` summed over the dims a `shape` input was broadcast along: a buffer of `shape`. */
-export function sumTo(be: Backend, dy: DeviceBuffer, outShape: Shape, shape: Shape): DeviceBuffer {
-  const axes = broadcastAxes(shape, outShape);
-  return axes.length === 0 ? dy : be.reduce('sum', dy, outShape, axes);
-}
+export type { OpContext, OpDef, Operand } from './op-def.ts';
+export { sumTo } from './op-def.ts';
 
 // ---- unary ----------------------------------------------------------------------------------------
 
@@ -195,63 +169,6 @@ const expand: OpDef<{ shape: Shape }> = {
   },
   backward: (be, dy, { inputs, out }) => [sumTo(be, dy, out.shape, arg(inputs, 0).shape)],
 };
-
-// ---- matmul -----------------------------------------------------------------------------------------
-
-/**
- * a (..., m, k) @ op(b) -> (..., m, n), where b is one matrix (k, n) shared by every leading index, or
- * stored (n, k) with transB (a Linear weight: no transpose copy), or b (B, k, n) with a (B, m, k).
- */
-const matmul: OpDef<{ transB: boolean }> = {
-  name: 'matmul',
-  forward: (be, inputs, { transB }) => {
-    const a = arg(inputs, 0);
-    const b = arg(inputs, 1);
-    const g = matmulDims(a.shape, b.shape, transB);
-    const buf = be.matmul(a.buf, b.buf, {
-      ...g,
-      transA: false,
-      transB,
-      aBatched: true,
-      bBatched: g.bBatched,
-    });
-    return { out: f32(buf, [...a.shape.slice(0, -1), g.n]), saved: null }; // (..., m, n)
-  },
-  backward: (be, dy, { inputs, attrs, needs }) => {
-    const a = arg(inputs, 0);
-    const b = arg(inputs, 1);
-    const { batch, m, k, n, bBatched } = matmulDims(a.shape, b.shape, attrs.transB);
-    const both = { batch, aBatched: true, bBatched: true };
-    // dA (m, k) = dY (m, n) @ op(B)^T: with B stored (n, k) (transB) that is dY @ B, else dY @ B^T.
-    const da = needs[0]
-      ? be.matmul(dy, b.buf, { ...both, bBatched, m, k: n, n: k, transA: false, transB: !attrs.transB })
-      : null;
-    // dB stored (n, k) = dY^T (n, m) @ A (m, k); stored (k, n) = A^T (k, m) @ dY (m, n).
-    const db = !needs[1]
-      ? null
-      : attrs.transB
-        ? be.matmul(dy, a.buf, { ...both, m: n, k: m, n: k, transA: true, transB: false })
-        : be.matmul(a.buf, dy, { ...both, m: k, k: m, n, transA: true, transB: false });
-    return [da, db];
-  },
-};
-
-/** When b is shared, a's leading dims fold into m: (B*m, k) @ (k, n) in one matmul. */
-function matmulDims(aShape: Shape, bShape: Shape, transB: boolean) {
-  if (aShape.length < 2 || bShape.length < 2 || bShape.length > 3) {
-    throw new RangeError(`matmul: unsupported shapes [${aShape.join(', ')}] @ [${bShape.join(', ')}]`);
-  }
-  const k = aShape[aShape.length - 1] as number;
-  const [bk, n] = transB ? [bShape.at(-1), bShape.at(-2)] : [bShape.at(-2), bShape.at(-1)];
-  if (bk !== k || n === undefined) {
-    throw new RangeError(
-      `mat1 and mat2 shapes cannot be multiplied ([${aShape.join(', ')}] @ [${bShape.join(', ')}])`,
-    );
-  }
-  if (bShape.length === 2) return { batch: 1, m: sizeOf(aShape) / k, k, n, bBatched: false };
-  if (aShape.length !== 3 || aShape[0] !== bShape[0]) throw new RangeError('matmul: batch dims differ');
-  return { batch: aShape[0] as number, m: aShape[1] as number, k, n, bBatched: true };
-}
 
 // ---- convolution, pooling, embedding --------------------------------------------------------------
 
@@ -428,6 +345,8 @@ export const ops = {
   reshape,
   permute,
   expand,
+  pad,
+  where,
   matmul,
   conv2d,
   maxPool2d,

@@ -8,12 +8,14 @@ import { LayerNormParams } from './layer-norm.ts';
 import { MatmulParams } from './matmul.ts';
 import { AdamParams, SgdParams } from './optimizer.ts';
 import { PackParams } from './pack.ts';
+import { PadParams } from './pad.ts';
 import { Pool2dParams } from './pool2d.ts';
 import { ReduceParams } from './reduce.ts';
 import { ResizeParams } from './resize.ts';
 import { SoftmaxParams } from './softmax.ts';
 import { StridedCopyParams } from './strided-copy.ts';
 import { UnaryParams } from './unary.ts';
+import { WhereParams } from './where.ts';
 
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
   binary: [BinaryParams],
@@ -24,10 +26,12 @@ export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record
   matmul: [MatmulParams],
   optimizer: [SgdParams, AdamParams],
   pack: [PackParams],
+  pad: [PadParams],
   pool2d: [Pool2dParams],
   reduce: [ReduceParams],
   resize: [ResizeParams],
   softmax: [SoftmaxParams],
   strided_copy: [StridedCopyParams],
   unary: [UnaryParams],
+  where: [WhereParams],
 };

@@ -9,6 +9,8 @@ import { dropoutMask } from '../../kernels/dropout.ts';
 import { embedding, embeddingBackward } from '../../kernels/embedding.ts';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from '../../kernels/conv2d.ts';
 import { matmul } from '../../kernels/matmul.ts';
+import { pad } from '../../kernels/pad.ts';
+import { where } from '../../kernels/where.ts';
 import { expandStrides, permuteStrides, stridedCopy } from '../../kernels/strided-copy.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from '../../kernels/pool2d.ts';
 import { reduce } from '../../kernels/reduce.ts';
@@ -113,6 +115,21 @@ export class CpuBackend implements Backend {
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer {
     const { outShape, strides } = permuteStrides(shape, perm);
     return wrap(stridedCopy(host(x), outShape, strides));
+  }
+
+  pad(x: DeviceBuffer, shape: Shape, before: readonly number[], after: readonly number[]): DeviceBuffer {
+    return wrap(pad(host(x), shape, before, after));
+  }
+
+  where(
+    cond: DeviceBuffer,
+    condShape: Shape,
+    a: DeviceBuffer,
+    aShape: Shape,
+    b: DeviceBuffer,
+    bShape: Shape,
+  ): DeviceBuffer {
+    return wrap(where(f32(cond), condShape, f32(a), aShape, f32(b), bShape));
   }
 
   matmul(a: DeviceBuffer, b: DeviceBuffer, g: MatmulGeometry): DeviceBuffer {

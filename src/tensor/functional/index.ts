@@ -13,3 +13,4 @@ export {
   type Pair,
   type Pool2dOptions,
 } from './layers.ts';
+export { cat, pad, where } from './join.ts';

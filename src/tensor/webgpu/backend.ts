@@ -16,6 +16,8 @@ import {
 import { encodeDropoutMask } from '../../gpu/kernels/dropout.ts';
 import { encodeEmbedding, encodeEmbeddingBackward, encodeOneHot } from '../../gpu/kernels/embedding.ts';
 import { encodeMatmul } from '../../gpu/kernels/matmul.ts';
+import { encodePad } from '../../gpu/kernels/pad.ts';
+import { encodeWhere } from '../../gpu/kernels/where.ts';
 import { encodeAdamUpdate, encodeSgd } from '../../gpu/kernels/optimizer.ts';
 import {
   encodeAvgPool2d,
@@ -29,6 +31,8 @@ import { encodeResizeBilinear } from '../../gpu/kernels/resize.ts';
 import { encodeSoftmax, encodeSoftmaxBackward } from '../../gpu/kernels/softmax.ts';
 import { encodeStridedCopy } from '../../gpu/kernels/strided-copy.ts';
 import { expandStrides, permuteStrides } from '../../kernels/strided-copy.ts';
+import { paddedShape } from '../../kernels/pad.ts';
+import { whereShape } from '../../kernels/where.ts';
 import { encodeUnary, encodeUnaryBackward } from '../../gpu/kernels/unary.ts';
 import { GpuRuntime } from '../../gpu/runtime.ts';
 import { preloadShaders } from '../../gpu/shader-source.ts';
@@ -185,6 +189,34 @@ export class WebGpuBackend implements Backend {
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer {
     const { outShape, strides } = permuteStrides(shape, perm);
     return this.stridedCopy(x, outShape, strides);
+  }
+
+  pad(x: DeviceBuffer, shape: Shape, before: readonly number[], after: readonly number[]): DeviceBuffer {
+    const src = handleOf(x);
+    const out = this.mem.alloc(sizeOf(paddedShape(shape, before, after)), src.dtype);
+    encodePad(this.runtime, this.mem.encoder(), { src: src.buffer, out: out.buffer, shape, before, after });
+    return wrap(out);
+  }
+
+  where(
+    cond: DeviceBuffer,
+    condShape: Shape,
+    a: DeviceBuffer,
+    aShape: Shape,
+    b: DeviceBuffer,
+    bShape: Shape,
+  ): DeviceBuffer {
+    const out = this.mem.alloc(sizeOf(whereShape(condShape, aShape, bShape)), 'float32');
+    encodeWhere(this.runtime, this.mem.encoder(), {
+      cond: this.f32(cond),
+      condShape,
+      a: this.f32(a),
+      aShape,
+      b: this.f32(b),
+      bShape,
+      out: out.buffer,
+    });
+    return wrap(out);
   }
 
   private stridedCopy(x: DeviceBuffer, outShape: Shape, strides: readonly number[]): DeviceBuffer {
