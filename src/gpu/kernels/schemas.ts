@@ -1,5 +1,6 @@
 /** Every shader's params schemas, by shader file: what test/gpu/params.test.ts checks each .wgsl against. */
 import type { ParamsSchema, FieldType } from '../params.ts';
+import { AttentionParams } from './attention.ts';
 import { BatchNormParams } from './batch-norm.ts';
 import { BinaryParams } from './binary.ts';
 import { CrossEntropyParams } from './cross-entropy.ts';
@@ -20,6 +21,7 @@ import { UnaryParams } from './unary.ts';
 import { WhereParams } from './where.ts';
 
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
+  attention: [AttentionParams],
   batch_norm: [BatchNormParams],
   binary: [BinaryParams],
   cross_entropy: [CrossEntropyParams],
