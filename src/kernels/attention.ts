@@ -1,7 +1,8 @@
 /**
  * Fused causal attention, the twin of shaders/attention.wgsl: torch's
  * `F.scaled_dot_product_attention(q, k, v, is_causal=True)` over (heads, t, d) views of (B, H, T, D), and its
- * backward. Every loop runs in the order the WGSL kernels run it, so both round alike.
+ * backward: the same quantities in the same passes as the WGSL kernels (which also split D into chunks of 32
+ * and sum in vec4 lanes, so the two agree to rounding, not bit for bit).
  *
  * What the forward saves for the backward: the softmax probabilities P (heads, t, t), not FlashAttention's
  * row log-sum-exp. At nanoGPT-in-a-tab sizes (T <= 256) P is at most a few MiB, and on SwiftShader (shaders run

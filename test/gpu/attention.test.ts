@@ -1,6 +1,7 @@
 /**
  * Fused causal attention: shaders/attention.wgsl against its twin (src/kernels/attention.ts), forward and the
- * three gradients, for T below, at and past the workgroup size (64) and T = 1; then the fused op
+ * three gradients, for T below and past the workgroup size (64), T = 1, and D over one chunk of 32 and not a
+ * multiple of it; then the fused op
  * (F.scaledDotProductAttention) against the composite of primitives (F.attentionComposite), values and
  * gradients, on the CPU backend and on WebGPU.
  */
@@ -46,6 +47,7 @@ describe('attention kernels vs twin', () => {
     [3, 1, 8],
     [2, 67, 8],
     [1, 16, 36],
+    [1, 9, 64],
   ];
   for (const [heads, t, d] of SHAPES) {
     gpuTest(`(${heads}, ${t}, ${d})`, async ({ runtime, device }) => {
