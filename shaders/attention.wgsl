@@ -14,7 +14,7 @@
 // Dispatch: grid1d(heads * T, WG) from src/gpu/dispatch.ts, for each entry point.
 // Index meaning: invocation r = head * T + i owns row i of its head: the query row i in the forward and in
 // attention_backward_dq, the key row i (a column of P and dS) in attention_backward_dkv. D must be a multiple
-// of 4 and at most 128 (src/kernels/attention.ts attentionKernelFits, checked on the host).
+// of 4 (src/kernels/attention.ts attentionKernelFits, checked on the host).
 // A row is read in chunks of 8 vec4s (32 floats) held in a Chunk of eight named vec4s: on SwiftShader a
 // private array indexed in a loop is about 3x slower here (each access a per-lane gather), named values stay
 // in registers. Loads past the row's end read its last vec4 again (clamped offsets) and count for nothing:
@@ -325,6 +325,22 @@ fn attention_backward_dq(@builtin(global_invocation_id) gid: vec3<u32>, @builtin
   let rowBase = r * d4;
   let kvBase = (r - i) * d4;
   let pBase = r * T;
+  if (d4 <= 8u) {
+    // One chunk: dp_j, dS_ij and dq_i in one pass over j.
+    let lo = offsets_lo(0u, d4);
+    let hi = offsets_hi(0u, d4);
+    let g = masked(load_d_out(rowBase, lo, hi), 1.0, 0u, d4);
+    let delta1 = dot8(g, load_out_in(rowBase, lo, hi));
+    var acc1 = zero8();
+    for (var j = 0u; j <= i; j++) {
+      let row = kvBase + j * d4;
+      let ds = probsIn[pBase + j] * (dot8(g, load_v_in(row, lo, hi)) - delta1);
+      dScores[pBase + j] = ds;
+      acc1 = axpy8(ds, load_k_in(row, lo, hi), acc1);
+    }
+    store_dq(rowBase, 0u, d4, scaled8(acc1, dqParams.scale));
+    return;
+  }
   // dp_j = dO_i . v_j summed over the chunks in dS's row, and delta = dO_i . out_i.
   var delta = 0.0;
   for (var c0 = 0u; c0 < d4; c0 += 8u) {

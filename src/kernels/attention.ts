@@ -23,16 +23,12 @@ export interface AttentionGeometry {
   scale: number;
 }
 
-/** 4 * MAX_D4 of shaders/attention.wgsl: a row's vec4s live in private arrays of MAX_D4 entries. */
-export const ATTENTION_MAX_D = 128;
-
 /**
- * Whether the fused kernels take this head size: D a multiple of 4 (the WGSL reads rows as vec4s) and at most
- * ATTENTION_MAX_D. The twin computes any D, but functional/attention.ts asks this on every backend, so both
- * take the same path.
+ * Whether the fused kernels take this head size: D a multiple of 4 (the WGSL reads rows as vec4s). The twin
+ * computes any D, but functional/attention.ts asks this on every backend, so both take the same path.
  */
 export function attentionKernelFits(d: number): boolean {
-  return d > 0 && d % 4 === 0 && d <= ATTENTION_MAX_D;
+  return Number.isInteger(d) && d > 0 && d % 4 === 0;
 }
 
 function check(name: string, g: AttentionGeometry, ...xs: Float32Array[]): void {

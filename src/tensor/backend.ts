@@ -161,7 +161,7 @@ export interface Backend {
   ): void;
 
   // Fused causal attention (src/kernels/attention.ts, shaders/attention.wgsl): the kernels take D a multiple
-  // of 4 up to 128 (attentionKernelFits); functional/attention.ts composes anything else.
+  // of 4 (attentionKernelFits); functional/attention.ts composes anything else.
   /** softmax(scale q k^T, causal) v: out (heads, t, d), and P (heads, t, t) for the backward. */
   attention(
     q: DeviceBuffer,

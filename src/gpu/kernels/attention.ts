@@ -3,7 +3,7 @@
  * probabilities P it saves) and backward (dS by query rows, then dk and dv by key rows).
  * Twin: src/kernels/attention.ts.
  */
-import { ATTENTION_MAX_D, type AttentionGeometry, attentionKernelFits } from '../../kernels/attention.ts';
+import { type AttentionGeometry, attentionKernelFits } from '../../kernels/attention.ts';
 import { grid1d, type StepEncoder } from '../dispatch.ts';
 import { defineParams } from '../params.ts';
 import type { GpuRuntime } from '../runtime.ts';
@@ -19,9 +19,7 @@ const WG = 64;
 
 function paramsOf(g: AttentionGeometry): ArrayBuffer {
   if (!attentionKernelFits(g.d))
-    throw new RangeError(
-      `attention kernel: head size ${g.d} is not a multiple of 4 up to ${ATTENTION_MAX_D}`,
-    );
+    throw new RangeError(`attention kernel: head size ${g.d} is not a multiple of 4`);
   return AttentionParams.pack({ rows: g.heads * g.t, t: g.t, d4: g.d / 4, scale: g.scale });
 }
 
