@@ -19,7 +19,7 @@
 // private array indexed in a loop is about 3x slower here (each access a per-lane gather), named values stay
 // in registers. Loads past the row's end read its last vec4 again (clamped offsets) and count for nothing:
 // the row's own operand of each dot product is masked to zero there, and those accumulators are not stored.
-// Rows of a SIMD group share their head, so their loads of k_j / v_j (forward, dq) or q_i / dO_i (dkv) are
+// Rows of a SIMD group share their head (T a multiple of 4: nearly always), so their loads of k_j / v_j (forward, dq) or q_i / dO_i (dkv) are
 // the same address, and their P / dS loads in the dkv pass are consecutive: both are cheap on SwiftShader.
 
 struct AttentionParams {

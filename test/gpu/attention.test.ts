@@ -131,6 +131,19 @@ describe('fused attention op vs the composite', () => {
     });
   }
 
+  it('gives a gradient only to the inputs that require one', async () => {
+    const shape = [1, 2, 5, 4];
+    const grads = async (fn: typeof fused) => {
+      const [q, k, v] = [10, 11, 12].map((s, i) =>
+        fromHost(randomFloats(40, s), shape, { backend: cpu, requiresGrad: i === 1 }),
+      ) as [Tensor, Tensor, Tensor];
+      fn(q, k, v).sum().backward();
+      expect([q.grad, v.grad]).toEqual([null, null]);
+      return (k.grad as Tensor).data();
+    };
+    expectClose(await grads(fused), await grads(composite), { atol: 1e-5, rtol: 1e-4, label: 'dk alone' });
+  });
+
   it('runs the composite where the kernels do not apply (D = 3, not causal)', async () => {
     const a = await run(cpu, [1, 2, 4, 3], fused);
     expectSame(a, await run(cpu, [1, 2, 4, 3], composite), 'D = 3');
