@@ -5,11 +5,13 @@
  * and sum in vec4 lanes, so the two agree to rounding, not bit for bit).
  *
  * What the forward saves for the backward: the softmax probabilities P (heads, t, t), not FlashAttention's
- * row log-sum-exp. At nanoGPT-in-a-tab sizes (T <= 256) P is at most a few MiB, and on SwiftShader (shaders run
- * on the CPU) the arithmetic is what costs: with P saved the backward never recomputes q . k nor exp, and its
- * dS (heads, t, t) is computed once, by query rows, then read by key rows, so dq and (dk, dv) need no atomics
- * and no second pass over dO . V. Only the lower triangle (j <= i) of P and dS is meaningful; the forward
- * writes zeros above it.
+ * row log-sum-exp. At nanoGPT-in-a-tab sizes (T <= 256) P is at most a few MiB (the composite keeps as much),
+ * and on SwiftShader (shaders run on the CPU) the arithmetic is what costs: with P saved the backward never
+ * recomputes q . k nor exp, and its dS (heads, t, t) is computed once, by query rows, then read by key rows, so
+ * dq and (dk, dv) need no atomics and no second dO . v. That is 4 length-D vector operations per (i, j) pair
+ * (dO . v and dS k by query rows; P dO and dS q by key rows) where FlashAttention-2's recomputation from the
+ * log-sum-exp needs 7 (q . k and dO . v in both passes) and 2 exps. Only the lower triangle (j <= i) of P and
+ * dS is meaningful; the forward writes zeros above it.
  */
 
 export interface AttentionGeometry {
