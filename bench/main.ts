@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --json] [-- --only engine|checkpoint|page|package] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
- * measured in the same run on this machine, reported as ratios. Never a pass/fail threshold: the machine is
- * shared and noisy. Progress goes to stderr; stdout holds the tables, or with --json ONE JSON object:
- * `{ rows, adapter, peers, notes, checkpoint, page, package }` (the parts not run are left out).
+ * `npm run bench [-- --json] [-- --only engine|checkpoint|page|package|attention] [-- --columns a,b] [-- --seconds 4]`:
+ * pthlab beside its peers, measured in the same run on this machine, reported as ratios. Never a pass/fail
+ * threshold: the machine is shared and noisy. Progress goes to stderr; stdout holds the tables, or with --json
+ * ONE JSON object: `{ rows, adapter, peers, notes, checkpoint, page, package, attention }` (the parts not run are
+ * left out). `attention` (bench/attention.ts) is the fused causal attention kernel against its composite on the
+ * same adapter, in Node.
  */
 import { parseArgs } from 'node:util';
+import { type AttentionReport, attentionReport, attentionTable } from './attention.ts';
 import { type IoReport, checkpointIoReport } from './checkpoint-io.ts';
 import { type EngineReport, engineReport } from './engine/report.ts';
 import { engineTable } from './engine/table.ts';
@@ -12,7 +15,7 @@ import { type PackageReport, packageReport, packageTable } from './package/repor
 import { type PageReport, pageReport, pageTable } from './page/report.ts';
 import { type CellBudget, type Column, columns as allColumns, defaultBudget } from './engine/workloads.ts';
 
-const parts = ['engine', 'checkpoint', 'page', 'package'] as const;
+const parts = ['engine', 'checkpoint', 'page', 'package', 'attention'] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -67,6 +70,7 @@ let engine: EngineReport | undefined;
 let checkpoint: IoReport | undefined;
 let page: PageReport | undefined;
 let npmPackage: PackageReport | undefined;
+let attention: AttentionReport | undefined;
 if (run.includes('engine')) engine = await engineReport({ columns, budget: chosenBudget(values.seconds) });
 if (run.includes('checkpoint')) {
   process.stderr.write('checkpoint I/O...\n');
@@ -74,10 +78,14 @@ if (run.includes('checkpoint')) {
 }
 if (run.includes('page')) page = await pageReport();
 if (run.includes('package')) npmPackage = packageReport();
+if (run.includes('attention')) {
+  process.stderr.write('attention: fused vs composite...\n');
+  attention = await attentionReport(chosenBudget(values.seconds));
+}
 
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(npmPackage ? { package: npmPackage } : {}) })}\n`,
+    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(npmPackage ? { package: npmPackage } : {}), ...(attention ? { attention } : {}) })}\n`,
   );
 } else {
   const tables = [
@@ -85,6 +93,7 @@ if (values.json) {
     checkpoint && checkpointTable(checkpoint),
     page && pageTable(page),
     npmPackage && packageTable(npmPackage),
+    attention && attentionTable(attention),
   ];
   process.stdout.write(`${tables.filter((t) => t !== undefined).join('\n\n')}\n`);
 }

@@ -11,6 +11,7 @@
  * - float32 buffers hold float32; 'int64' buffers hold class ids / indices as int32 (see DType).
  * - Host-side scalars (learning rate, bias corrections, dropout seeds) are plain arguments.
  */
+import type { AttentionGeometry } from '../kernels/attention.ts';
 import type { BinaryOp } from '../kernels/binary.ts';
 import type { Conv2dShape as Conv2dGeometry } from '../kernels/conv2d.ts';
 import type { AdamHyper, SgdOptions as SgdHyper } from '../kernels/optimizer.ts';
@@ -61,6 +62,8 @@ export interface MatmulGeometry {
 // SgdHyper: torch.optim.SGD's single-tensor update. AdamHyper: Adam / AdamW with host-computed scalars.
 // ResizeGeometry: NCHW bilinear resize, align_corners = False.
 export type { Conv2dGeometry, Pool2dGeometry, ResizeGeometry, SgdHyper, AdamHyper, SoftmaxKind };
+// AttentionGeometry: (heads, t, d) views of (B, H, T, D) and the scale on q . k (src/kernels/attention.ts).
+export type { AttentionGeometry };
 
 export interface Backend {
   readonly name: string;
@@ -198,4 +201,24 @@ export interface Backend {
     numel: number,
     h: AdamHyper,
   ): void;
+
+  // Fused causal attention (src/kernels/attention.ts, shaders/attention.wgsl): the kernels take D a multiple
+  // of 4 (attentionKernelFits); functional/attention.ts composes anything else.
+  /** softmax(scale q k^T, causal) v: out (heads, t, d), and P (heads, t, t) for the backward. */
+  attention(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { out: DeviceBuffer; probs: DeviceBuffer };
+  /** dq, dk, dv from dOut and the forward's inputs, P and out. */
+  attentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probs: DeviceBuffer,
+    out: DeviceBuffer,
+    dOut: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { dq: DeviceBuffer; dk: DeviceBuffer; dv: DeviceBuffer };
 }

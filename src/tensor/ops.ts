@@ -23,6 +23,7 @@ import type {
   UnaryOp,
 } from './backend.ts';
 import { type OpDef, type Operand, arg, f32, sumTo } from './op-def.ts';
+import { attention } from './ops-attention.ts';
 import { matmul } from './ops-matmul.ts';
 import { pad, where } from './ops-select.ts';
 import { broadcastShapes, sameShape, sizeOf } from './shape.ts';
@@ -354,6 +355,7 @@ export const ops = {
   embedding,
   softmax,
   layerNorm,
+  attention,
 } as const;
 
 export type OpName = keyof typeof ops;

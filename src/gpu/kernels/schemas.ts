@@ -1,5 +1,6 @@
 /** Every shader's params schemas, by shader file: what test/gpu/params.test.ts checks each .wgsl against. */
 import type { ParamsSchema, FieldType } from '../params.ts';
+import { AttentionParams } from './attention.ts';
 import { BinaryParams } from './binary.ts';
 import { DropoutParams } from './dropout.ts';
 import { EmbeddingParams } from './embedding.ts';
@@ -18,6 +19,7 @@ import { UnaryParams } from './unary.ts';
 import { WhereParams } from './where.ts';
 
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
+  attention: [AttentionParams],
   binary: [BinaryParams],
   dropout: [DropoutParams],
   embedding: [EmbeddingParams],

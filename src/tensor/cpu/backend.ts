@@ -4,6 +4,7 @@
  * CPU and WebGPU backends compute alike; dropout masks are the same Philox bits on both.
  */
 import { erf } from '../../kernels/activation.ts';
+import { attentionBackward, attentionForward } from '../../kernels/attention.ts';
 import { binary } from '../../kernels/binary.ts';
 import { dropoutMask } from '../../kernels/dropout.ts';
 import { embedding, embeddingBackward } from '../../kernels/embedding.ts';
@@ -20,6 +21,7 @@ import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../../
 import { unary, unaryBackward } from '../../kernels/unary.ts';
 import type {
   AdamHyper,
+  AttentionGeometry,
   Backend,
   BinaryOp,
   Conv2dGeometry,
@@ -271,6 +273,31 @@ export class CpuBackend implements Backend {
       maxExpAvgSq === null ? null : f32(maxExpAvgSq),
       h,
     );
+  }
+
+  // ---- fused causal attention ---------------------------------------------------------------------
+
+  attention(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { out: DeviceBuffer; probs: DeviceBuffer } {
+    const { out, probs } = attentionForward(f32(q), f32(k), f32(v), g);
+    return { out: wrap(out), probs: wrap(probs) };
+  }
+
+  attentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probs: DeviceBuffer,
+    out: DeviceBuffer,
+    dOut: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { dq: DeviceBuffer; dk: DeviceBuffer; dv: DeviceBuffer } {
+    const r = attentionBackward(f32(q), f32(k), f32(v), f32(probs), f32(out), f32(dOut), g);
+    return { dq: wrap(r.dq), dk: wrap(r.dk), dv: wrap(r.dv) };
   }
 }
 

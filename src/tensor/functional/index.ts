@@ -14,3 +14,4 @@ export {
   type Pool2dOptions,
 } from './layers.ts';
 export { cat, pad, where } from './join.ts';
+export { attentionComposite, scaledDotProductAttention, type AttentionOptions } from './attention.ts';

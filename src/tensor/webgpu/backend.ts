@@ -7,6 +7,7 @@ import { broadcastShapes, sizeOf } from '../../kernels/broadcast.ts';
 import { conv2dOutSize } from '../../kernels/conv2d.ts';
 import { pool2dOutSize } from '../../kernels/pool2d.ts';
 import type { AdapterSummary, RequestGpuOptions } from '../../gpu/device.ts';
+import { encodeAttention, encodeAttentionBackward } from '../../gpu/kernels/attention.ts';
 import { encodeBinary } from '../../gpu/kernels/binary.ts';
 import {
   encodeConv2d,
@@ -38,6 +39,7 @@ import { GpuRuntime } from '../../gpu/runtime.ts';
 import { preloadShaders } from '../../gpu/shader-source.ts';
 import type {
   AdamHyper,
+  AttentionGeometry,
   Backend,
   BinaryOp,
   Conv2dGeometry,
@@ -497,6 +499,57 @@ export class WebGpuBackend implements Backend {
       options: { ...h, amsgrad: maxExpAvgSq !== null },
       scalars: { stepSize: h.stepSize, biasCorrection2Sqrt: h.biasCorrection2Sqrt },
     });
+  }
+
+  // ---- fused causal attention ---------------------------------------------------------------------
+
+  attention(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { out: DeviceBuffer; probs: DeviceBuffer } {
+    const out = this.mem.alloc(g.heads * g.t * g.d, 'float32'); // (heads, t, d)
+    const probs = this.mem.alloc(g.heads * g.t * g.t, 'float32'); // (heads, t, t)
+    encodeAttention(this.runtime, this.mem.encoder(), {
+      q: this.f32(q),
+      k: this.f32(k),
+      v: this.f32(v),
+      out: out.buffer,
+      probs: probs.buffer,
+      g,
+    });
+    return { out: wrap(out), probs: wrap(probs) };
+  }
+
+  attentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probs: DeviceBuffer,
+    out: DeviceBuffer,
+    dOut: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { dq: DeviceBuffer; dk: DeviceBuffer; dv: DeviceBuffer } {
+    const numel = g.heads * g.t * g.d;
+    const [dq, dk, dv] = [0, 1, 2].map(() => this.mem.alloc(numel, 'float32')) as [
+      GpuHandle,
+      GpuHandle,
+      GpuHandle,
+    ];
+    encodeAttentionBackward(this.runtime, this.mem.encoder(), {
+      q: this.f32(q),
+      k: this.f32(k),
+      v: this.f32(v),
+      probs: this.f32(probs),
+      out: this.f32(out),
+      dOut: this.f32(dOut),
+      dq: dq.buffer,
+      dk: dk.buffer,
+      dv: dv.buffer,
+      g,
+    });
+    return { dq: wrap(dq), dk: wrap(dk), dv: wrap(dv) };
   }
 
   private f32(b: DeviceBuffer): GPUBuffer {
