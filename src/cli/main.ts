@@ -6,8 +6,10 @@ import { convertCommand, UsageError } from './convert.ts';
 import { diffCommand, diffUsage } from './diff.ts';
 import { fuseCommand, fuseUsage, parseWeights } from './fuse.ts';
 import { inspectCommand } from './inspect.ts';
+import { convertToWholeModel } from './whole-model.ts';
 import { parseTrainArgs, trainCommand, trainUsage } from './train.ts';
-import { StateDictError } from '../nn/index.ts';
+import { NoTorchClassError, StateDictError, WholeModelError } from '../nn/index.ts';
+import { LayerRefusal } from '../nn/spec-keywords.ts';
 import { OptimizerStateError } from '../optim/index.ts';
 import { TrainError } from '../train/index.ts';
 
@@ -15,6 +17,8 @@ const usage = `usage:
   pthlab inspect FILE [--json] [--stats]
                                    what a .pth/.pt/.bin/.safetensors file holds (--stats: per-tensor statistics)
   pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors
+  pthlab convert IN OUT --whole-model [--arch ARCH.json]
+                                   OUT as torch.save(model): the torch.nn modules in eval mode, ready to load
 ${fuseUsage}
 ${diffUsage}
 ${trainUsage}`;
@@ -65,8 +69,22 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'convert') {
-    const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { 'whole-model': { type: 'boolean' }, arch: { type: 'string' } },
+      allowPositionals: true,
+    });
     if (positionals.length !== 2) throw new UsageError('convert takes IN and OUT');
+    if (values['whole-model'] === true) {
+      const lines = await convertToWholeModel(
+        positionals[0] as string,
+        positionals[1] as string,
+        values.arch,
+      );
+      for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
+      return 0;
+    }
+    if (values.arch !== undefined) throw new UsageError('convert: --arch goes with --whole-model');
     await convertCommand(positionals[0] as string, positionals[1] as string, (line) =>
       process.stderr.write(`pthlab: warning: ${line}\n`),
     );
@@ -96,6 +114,9 @@ try {
     error instanceof TrainError ||
     error instanceof AnalysisError ||
     error instanceof StateDictError ||
+    error instanceof WholeModelError ||
+    error instanceof NoTorchClassError ||
+    error instanceof LayerRefusal ||
     error instanceof OptimizerStateError
   ) {
     process.stderr.write(`pthlab: error: ${error.message}\n`); // DivergenceError included: nothing was written

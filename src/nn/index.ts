@@ -50,3 +50,11 @@ export {
   type ShapeError,
   type ShapeReport,
 } from './shapes.ts';
+export {
+  NoTorchClassError,
+  saveWholeModel,
+  WholeModelError,
+  wholeModelClasses,
+  wholeModelValue,
+  type WholeModelOptions,
+} from './whole-model.ts';
