@@ -5,3 +5,4 @@ export { type TensorStats, tensorStats } from './stats.ts';
 export { type Fused, type FuseInput, checkWeights, fuseStateDicts } from './fuse.ts';
 export { type KeyDiff, diffStateDicts, differs } from './diff.ts';
 export { type Provenance, readProvenance } from './provenance.ts';
+export { type FoldResult, foldBatchNorm } from './fold-bn.ts';

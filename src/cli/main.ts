@@ -4,6 +4,7 @@ import { CheckpointError } from '../checkpoint/index.ts';
 import { AnalysisError } from '../analysis/index.ts';
 import { convertCommand, UsageError } from './convert.ts';
 import { diffCommand, diffUsage } from './diff.ts';
+import { foldCommand, foldUsage } from './fold-bn.ts';
 import { fuseCommand, fuseUsage, parseWeights } from './fuse.ts';
 import { inspectCommand } from './inspect.ts';
 import { convertToWholeModel } from './whole-model.ts';
@@ -19,6 +20,7 @@ const usage = `usage:
   pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors
   pthlab convert IN OUT --whole-model [--arch ARCH.json]
                                    OUT as torch.save(model): the torch.nn modules in eval mode, ready to load
+${foldUsage}
 ${fuseUsage}
 ${diffUsage}
 ${trainUsage}`;
@@ -88,6 +90,17 @@ async function main(argv: string[]): Promise<number> {
     await convertCommand(positionals[0] as string, positionals[1] as string, (line) =>
       process.stderr.write(`pthlab: warning: ${line}\n`),
     );
+    return 0;
+  }
+  if (command === 'fold-bn') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { arch: { type: 'string' } },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 2) throw new UsageError('fold-bn takes IN and OUT');
+    const lines = await foldCommand(positionals[0] as string, positionals[1] as string, values.arch);
+    for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
     return 0;
   }
   if (command === 'train') {

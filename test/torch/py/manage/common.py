@@ -39,6 +39,17 @@ def trained_state(spec, shape, seed, dtype="float32", high=None):
     return model.state_dict()
 
 
+def make_states(cases):
+    """{"make": {name: {"spec", "input", "state": PATH, ...}}}: each case's state_dict, saved."""
+    for case in cases.values():
+        torch.save(trained_state(case["spec"], case["input"], case.get("seed", 7), case.get("dtype", "float32"),
+                                 case.get("high")), case["state"])
+
+
+def case_input(case, seed=11):
+    return example_input(case["input"], seed, case.get("dtype", "float32"), case.get("high"))
+
+
 def emit(obj):
     json.dump(obj, sys.stdout, allow_nan=False)
     sys.stdout.write("\n")

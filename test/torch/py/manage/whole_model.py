@@ -12,7 +12,7 @@ import io
 import torch
 from torch import nn
 
-from common import args, build, emit, example_input, trained_state
+from common import args, build, emit, example_input, make_states
 
 HOOKS_2_X = {"_backward_pre_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
              "_forward_pre_hooks_with_kwargs", "_state_dict_pre_hooks"}
@@ -99,9 +99,7 @@ def check(case):
 # {"make": {name: case}} or {"check": {name: case}}: one torch start for every case.
 cfg = args()
 if "make" in cfg:
-    for case in cfg["make"].values():
-        state = trained_state(case["spec"], case["input"], 7, case.get("dtype", "float32"), case.get("high"))
-        torch.save(state, case["state"])
+    make_states(cfg["make"])
     emit({})
 else:
     emit({name: check(case) for name, case in cfg["check"].items()})
