@@ -6,3 +6,4 @@ export { type Fused, type FuseInput, checkWeights, fuseStateDicts } from './fuse
 export { type KeyDiff, diffStateDicts, differs } from './diff.ts';
 export { type Provenance, readProvenance } from './provenance.ts';
 export { type FoldResult, foldBatchNorm } from './fold-bn.ts';
+export { type PruneOptions, type Pruned, prunableLayers, pruneStateDict, roundHalfEven } from './prune.ts';

@@ -5,6 +5,7 @@ import { AnalysisError } from '../analysis/index.ts';
 import { convertCommand, UsageError } from './convert.ts';
 import { diffCommand, diffUsage } from './diff.ts';
 import { foldCommand, foldUsage } from './fold-bn.ts';
+import { pruneCommand, pruneUsage } from './prune.ts';
 import { fuseCommand, fuseUsage, parseWeights } from './fuse.ts';
 import { inspectCommand } from './inspect.ts';
 import { convertToWholeModel } from './whole-model.ts';
@@ -21,6 +22,7 @@ const usage = `usage:
   pthlab convert IN OUT --whole-model [--arch ARCH.json]
                                    OUT as torch.save(model): the torch.nn modules in eval mode, ready to load
 ${foldUsage}
+${pruneUsage}
 ${fuseUsage}
 ${diffUsage}
 ${trainUsage}`;
@@ -100,6 +102,31 @@ async function main(argv: string[]): Promise<number> {
     });
     if (positionals.length !== 2) throw new UsageError('fold-bn takes IN and OUT');
     const lines = await foldCommand(positionals[0] as string, positionals[1] as string, values.arch);
+    for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
+    return 0;
+  }
+  if (command === 'prune') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: {
+        arch: { type: 'string' },
+        method: { type: 'string' },
+        amount: { type: 'string' },
+        global: { type: 'boolean' },
+        remove: { type: 'boolean' },
+      },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 2) throw new UsageError('prune takes IN and OUT');
+    const lines = await pruneCommand({
+      input: positionals[0] as string,
+      output: positionals[1] as string,
+      arch: values.arch,
+      method: values.method,
+      amount: values.amount,
+      global: values.global === true,
+      remove: values.remove === true,
+    });
     for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
     return 0;
   }
