@@ -7,3 +7,5 @@ export { type KeyDiff, diffStateDicts, differs } from './diff.ts';
 export { type Provenance, readProvenance } from './provenance.ts';
 export { type FoldResult, foldBatchNorm } from './fold-bn.ts';
 export { type PruneOptions, type Pruned, prunableLayers, pruneStateDict, roundHalfEven } from './prune.ts';
+export { type AlignResult, alignStateDicts, permutationRoles } from './align.ts';
+export { solveAssignment } from './assignment.ts';

@@ -6,6 +6,7 @@ import { convertCommand, UsageError } from './convert.ts';
 import { diffCommand, diffUsage } from './diff.ts';
 import { foldCommand, foldUsage } from './fold-bn.ts';
 import { pruneCommand, pruneUsage } from './prune.ts';
+import { alignCommand, alignUsage } from './align.ts';
 import { fuseCommand, fuseUsage, parseWeights } from './fuse.ts';
 import { inspectCommand } from './inspect.ts';
 import { convertToWholeModel } from './whole-model.ts';
@@ -23,6 +24,7 @@ const usage = `usage:
                                    OUT as torch.save(model): the torch.nn modules in eval mode, ready to load
 ${foldUsage}
 ${pruneUsage}
+${alignUsage}
 ${fuseUsage}
 ${diffUsage}
 ${trainUsage}`;
@@ -47,7 +49,12 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'fuse') {
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { out: { type: 'string' }, weights: { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        weights: { type: 'string' },
+        align: { type: 'boolean' },
+        arch: { type: 'string' },
+      },
       allowPositionals: true,
     });
     if (values.out === undefined) throw new UsageError('fuse: --out is required');
@@ -55,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
       inputs: positionals,
       out: values.out,
       ...(values.weights === undefined ? {} : { weights: parseWeights(values.weights) }),
+      ...(values.align === true ? { align: true } : {}),
+      ...(values.arch === undefined ? {} : { arch: values.arch }),
     });
     for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
     return 0;
@@ -127,6 +136,16 @@ async function main(argv: string[]): Promise<number> {
       global: values.global === true,
       remove: values.remove === true,
     });
+    for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
+    return 0;
+  }
+  if (command === 'align') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { arch: { type: 'string' } },
+      allowPositionals: true,
+    });
+    const lines = await alignCommand(positionals, values.arch);
     for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
     return 0;
   }

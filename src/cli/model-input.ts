@@ -22,11 +22,13 @@ export async function loadModelInput(
   path: string,
   archPath: string | undefined,
   command: string,
+  /** The architecture when neither `--arch` nor the file gives one (B of `align`, taking A's). */
+  fallback?: ModuleSpec,
 ): Promise<ModelInput> {
   const { value } = await loadCheckpointFile(path);
   const { stateDict, general } = stateDictOf(value, path);
   const recorded = general ? readGeneralCheckpoint(value).arch : undefined;
-  const arch = archPath !== undefined ? readArch(archPath) : recorded;
+  const arch = archPath !== undefined ? readArch(archPath) : (recorded ?? fallback);
   if (arch === undefined) {
     throw new UsageError(`${command}: --arch ARCH.json is required (${path} records no architecture)`);
   }
