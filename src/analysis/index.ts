@@ -9,3 +9,4 @@ export { type FoldResult, foldBatchNorm } from './fold-bn.ts';
 export { type PruneOptions, type Pruned, prunableLayers, pruneStateDict, roundHalfEven } from './prune.ts';
 export { type AlignResult, alignStateDicts, permutationRoles } from './align.ts';
 export { solveAssignment } from './assignment.ts';
+export { type MinTorch, minTorchVersion } from './min-torch.ts';

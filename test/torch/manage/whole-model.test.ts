@@ -138,4 +138,13 @@ describe.each(torchVersions)('convert --whole-model, loaded by torch %s', (versi
     if (version === '2.6') expect(result.plain).toMatch(/^UnpicklingError: Weights only load failed/);
     else expect(result.plain).toBe('loaded');
   });
+
+  it('inspect names the lowest torch and how weights_only loads it', async () => {
+    const out = (await pthlabOk(['inspect', dir.host('cnn.whole.pth')])).stdout;
+    expect(out).toContain('whole pickled model torch.nn.modules.container.Sequential');
+    expect(out).toMatch(/^loads in torch >= 1\.6 \(the zip format: 1\.6\)$/m);
+    expect(out).toContain(
+      'weights_only=True (the default since 2.6) only inside torch.serialization.safe_globals',
+    );
+  });
 });
