@@ -123,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
         amount: { type: 'string' },
         global: { type: 'boolean' },
         remove: { type: 'boolean' },
+        data: { type: 'string' },
       },
       allowPositionals: true,
     });
@@ -135,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
       amount: values.amount,
       global: values.global === true,
       remove: values.remove === true,
+      data: values.data,
     });
     for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
     return 0;

@@ -1,6 +1,7 @@
 /**
- * `pthlab prune --method l1` against torch 2.6's torch.nn.utils.prune: the masks and `weight_orig` equal
- * `l1_unstructured`'s per layer (and `global_unstructured`'s with `--global`), keys in torch's order, and a
+ * `pthlab prune` against torch 2.6's torch.nn.utils.prune: the masks and `weight_orig` equal
+ * `l1_unstructured`'s per layer (and `global_unstructured`'s with `--global`), with `--method taylor` theirs
+ * given importance_scores |grad·w| computed by torch, keys in torch's order, and a
  * module prepared with `prune.identity` loads the file strictly; with `--remove` the plain weights equal
  * those after `prune.remove` and load into a plain module. Fractions and counts as torch reads them.
  */
@@ -27,6 +28,7 @@ interface Case {
   count?: boolean;
   global?: boolean;
   remove?: boolean;
+  method?: 'taylor';
 }
 
 // 0.35 of 54, 240 and 15 rounds 18.9, 84 and 5.25; 0.5 of 15 rounds 7.5 half to even.
@@ -37,6 +39,8 @@ const cases: Record<string, Case> = {
   count: { amount: '7', count: true },
   remove: { amount: '0.35', remove: true },
   globalRemove: { amount: '0.6', global: true, remove: true },
+  taylor: { amount: '0.35', method: 'taylor' },
+  taylorGlobal: { amount: '0.6', global: true, method: 'taylor' },
 };
 
 interface Checked {
@@ -50,10 +54,15 @@ interface Checked {
 const dir = scratch('2.6');
 const names = Object.keys(cases);
 const results: Record<string, Checked> = {};
-const base = { spec: cnn, input: [4, 2, 4, 4], state: dir.py('sd.pth') };
+const base = { spec: cnn, input: [4, 2, 4, 4], state: dir.py('sd.pth'), data: dir.py('data.safetensors') };
 
 beforeAll(async () => {
-  await reference('2.6', 'prune.py', { make: { cnn: base } });
+  await reference('2.6', 'prune.py', {
+    make: { cnn: base },
+    data: base.data,
+    data_shape: [16, 2, 4, 4],
+    classes: 3,
+  });
   const arch = dir.json('arch.json', cnn);
   for (const name of names) {
     const c = cases[name] as Case;
@@ -64,7 +73,7 @@ beforeAll(async () => {
       '--arch',
       arch,
       '--method',
-      'l1',
+      ...(c.method === 'taylor' ? ['taylor', '--data', dir.host('data.safetensors')] : ['l1']),
       '--amount',
       c.amount,
     ];
@@ -110,5 +119,5 @@ it('refuses an amount torch refuses, and a missing method', async () => {
     '0.5',
   ]);
   expect(noMethod.code).toBe(2);
-  expect(noMethod.stderr).toContain('--method l1 is required');
+  expect(noMethod.stderr).toContain('--method l1|taylor is required');
 });
