@@ -10,3 +10,9 @@ export { type PruneOptions, type Pruned, prunableLayers, pruneStateDict, roundHa
 export { type AlignResult, alignStateDicts, permutationRoles } from './align.ts';
 export { solveAssignment } from './assignment.ts';
 export { type MinTorch, minTorchVersion } from './min-torch.ts';
+export {
+  type ImportanceMethod,
+  type ParameterImportance,
+  importanceMethods,
+  parameterImportance,
+} from './importance.ts';

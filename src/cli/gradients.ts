@@ -5,6 +5,7 @@
  * Cross-entropy for integer class ids, mean squared error for float targets.
  */
 import type { PyDict } from '../checkpoint/index.ts';
+import { parameterImportance } from '../analysis/index.ts';
 import type { ModuleSpec } from '../nn/index.ts';
 import { cpu, fromHost } from '../tensor/index.ts';
 import { computeLoss, datasetFromBytes } from '../train/index.ts';
@@ -23,16 +24,9 @@ export async function taylorScores(
   const y = fromHost(data.y, data.yShape, { backend: cpu });
   const loss = data.y instanceof Float32Array ? 'mse' : 'cross_entropy';
   computeLoss(loss, model.forward(x), y).backward();
-  const weights = await parameterValues(model);
-  const gradients = await gradientValues(model);
-  const scores = new Map<string, Float64Array>();
-  for (const [key, w] of weights) {
-    const g = gradients.get(key);
-    if (g !== undefined)
-      scores.set(
-        key,
-        Float64Array.from(w, (v, i) => Math.abs(v * (g[i] as number))),
-      );
-  }
-  return scores;
+  const values = await parameterValues(model);
+  const shapes = new Map(model.namedParameters().map(([key, p]) => [key, p.shape]));
+  const weights = new Map([...values].map(([key, v]) => [key, { values: v, shape: shapes.get(key) ?? [] }]));
+  const scored = parameterImportance('taylor', weights, await gradientValues(model));
+  return new Map(scored.map((p) => [p.key, p.elements]));
 }
