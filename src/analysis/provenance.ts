@@ -2,7 +2,8 @@
  * What a file says about where it came from: a pthlab general checkpoint's `pthlab` entry (version,
  * format_version, the writer when another program such as examples/pytorch/resume.py continued it, the
  * run settings) and its `arch`. A format_version newer than this pthlab reads is a warning: the file was made
- * by a newer pthlab and may mean things this one does not know.
+ * by a newer pthlab and may mean things this one does not know. A file saved in training mode (`pthlab.training`)
+ * gets a note: inference wants `model.eval()` first.
  */
 import { PyDict, type PyValue } from '../checkpoint/index.ts';
 import { CHECKPOINT_FORMAT_VERSION } from '../train/version.ts';
@@ -26,6 +27,10 @@ export function readProvenance(value: PyValue): Provenance | undefined {
   const warnings: string[] = [];
   if (info instanceof PyDict) {
     for (const [k, v] of info) fields.push([String(k), text(v)]);
+    if (info.get('training') === true)
+      warnings.push(
+        'saved in training mode (model.training was True): call model.eval() before inference, or BatchNorm uses batch statistics and Dropout stays on',
+      );
     const format = info.get('format_version');
     if (typeof format === 'bigint' && format > BigInt(CHECKPOINT_FORMAT_VERSION))
       warnings.push(

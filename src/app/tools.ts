@@ -29,6 +29,7 @@ import {
   roundAlpha,
 } from '../ui/fusion/line.ts';
 import { gradientValues, parameterValues } from '../ui/importance/importance.ts';
+import { compareModes } from '../ui/mode-compare/modes.ts';
 import { type PresetName, presetLabels, presetSpec } from '../train/presets.ts';
 import { formatNumber, formatPercent } from '../ui/shared.styles.ts';
 import '../ui/tools-index.ts';
@@ -59,6 +60,7 @@ const result = byId<HTMLOutputElement>('alpha-result');
 const lineError = byId<HTMLParagraphElement>('line-error');
 const line = document.querySelector('pth-loss-line')!;
 const importance = document.querySelector('pth-importance')!;
+const modes = document.querySelector('pth-mode-compare')!;
 const bareArchPresets: PresetName[] = ['linear', 'mlp', 'deep'];
 
 function fillSelect(name: string, values: readonly string[], labels?: Record<string, string>): void {
@@ -184,6 +186,7 @@ async function refreshImportance(): Promise<void> {
   if (a === undefined) {
     importance.weights = new Map();
     importance.gradients = undefined;
+    modes.comparison = undefined;
     return;
   }
   const model = modelFor(spec, a.stateDict);
@@ -195,6 +198,8 @@ async function refreshImportance(): Promise<void> {
   importance.weights = weights;
   importance.gradients = gradients;
   importance.gradientNote = `gradients of the ${lossFor(data) === 'mse' ? 'MSE' : 'cross-entropy'} loss on one batch of all ${data.n} rows`;
+  const comparison = await compareModes(spec, a.stateDict, x);
+  if (mine === generation) modes.comparison = comparison;
 }
 
 async function applyState(next: State): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { StoredTensor } from '../checkpoint/index.ts';
-import { readProvenance, tensorStats } from '../analysis/index.ts';
+import { type MinTorch, minTorchVersion, readProvenance, tensorStats } from '../analysis/index.ts';
 import { digestCheckpoint, digestJson, leafJson } from '../checkpoint/inspect/digest.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
 import { loadCheckpointFile } from './load-file.ts';
@@ -43,6 +43,7 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
     ...(loaded.wholeModelClass === undefined
       ? []
       : [`whole pickled model ${loaded.wholeModelClass}: tensors recovered under its state_dict keys`]),
+    ...minTorchLines(minTorchVersion(loaded)),
     '',
     formatTable(['key', 'dtype', 'shape', 'elements', 'bytes'], rows, [false, false, false, true, true]),
     '',
@@ -71,6 +72,15 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
     }
   }
   return lines.join('\n');
+}
+
+/** The lowest torch release that loads the file (src/analysis/min-torch.ts), and why. */
+function minTorchLines(min: MinTorch | undefined): string[] {
+  if (min === undefined) return [];
+  return [
+    `loads in torch >= ${min.version} (${min.reasons.join('; ')})`,
+    ...min.notes.map((n) => `note: ${n}`),
+  ];
 }
 
 const statNames = ['mean', 'std', 'min', 'max', 'norm', 'zeroFraction', 'nanCount', 'infCount'] as const;

@@ -4,11 +4,16 @@ import { CheckpointError } from '../checkpoint/index.ts';
 import { AnalysisError } from '../analysis/index.ts';
 import { convertCommand, UsageError } from './convert.ts';
 import { diffCommand, diffUsage } from './diff.ts';
+import { foldCommand, foldUsage } from './fold-bn.ts';
+import { pruneCommand, pruneUsage } from './prune.ts';
+import { alignCommand, alignUsage } from './align.ts';
 import { fuseCommand, fuseUsage, parseWeights } from './fuse.ts';
 import { inspectCommand } from './inspect.ts';
 import { parseSampleArgs, sampleCommand, sampleUsage } from './sample.ts';
+import { convertToWholeModel } from './whole-model.ts';
 import { parseTrainArgs, trainCommand, trainUsage } from './train.ts';
-import { StateDictError } from '../nn/index.ts';
+import { NoTorchClassError, StateDictError, WholeModelError } from '../nn/index.ts';
+import { LayerRefusal } from '../nn/spec-keywords.ts';
 import { OptimizerStateError } from '../optim/index.ts';
 import { TrainError } from '../train/index.ts';
 
@@ -16,6 +21,11 @@ const usage = `usage:
   pthlab inspect FILE [--json] [--stats]
                                    what a .pth/.pt/.bin/.safetensors file holds (--stats: per-tensor statistics)
   pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors
+  pthlab convert IN OUT --whole-model [--arch ARCH.json]
+                                   OUT as torch.save(model): the torch.nn modules in eval mode, ready to load
+${foldUsage}
+${pruneUsage}
+${alignUsage}
 ${fuseUsage}
 ${diffUsage}
 ${trainUsage}
@@ -41,7 +51,12 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'fuse') {
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { out: { type: 'string' }, weights: { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        weights: { type: 'string' },
+        align: { type: 'boolean' },
+        arch: { type: 'string' },
+      },
       allowPositionals: true,
     });
     if (values.out === undefined) throw new UsageError('fuse: --out is required');
@@ -49,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
       inputs: positionals,
       out: values.out,
       ...(values.weights === undefined ? {} : { weights: parseWeights(values.weights) }),
+      ...(values.align === true ? { align: true } : {}),
+      ...(values.arch === undefined ? {} : { arch: values.arch }),
     });
     for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
     return 0;
@@ -67,11 +84,73 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'convert') {
-    const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { 'whole-model': { type: 'boolean' }, arch: { type: 'string' } },
+      allowPositionals: true,
+    });
     if (positionals.length !== 2) throw new UsageError('convert takes IN and OUT');
+    if (values['whole-model'] === true) {
+      const lines = await convertToWholeModel(
+        positionals[0] as string,
+        positionals[1] as string,
+        values.arch,
+      );
+      for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
+      return 0;
+    }
+    if (values.arch !== undefined) throw new UsageError('convert: --arch goes with --whole-model');
     await convertCommand(positionals[0] as string, positionals[1] as string, (line) =>
       process.stderr.write(`pthlab: warning: ${line}\n`),
     );
+    return 0;
+  }
+  if (command === 'fold-bn') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { arch: { type: 'string' } },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 2) throw new UsageError('fold-bn takes IN and OUT');
+    const lines = await foldCommand(positionals[0] as string, positionals[1] as string, values.arch);
+    for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
+    return 0;
+  }
+  if (command === 'prune') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: {
+        arch: { type: 'string' },
+        method: { type: 'string' },
+        amount: { type: 'string' },
+        global: { type: 'boolean' },
+        remove: { type: 'boolean' },
+        data: { type: 'string' },
+      },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 2) throw new UsageError('prune takes IN and OUT');
+    const lines = await pruneCommand({
+      input: positionals[0] as string,
+      output: positionals[1] as string,
+      arch: values.arch,
+      method: values.method,
+      amount: values.amount,
+      global: values.global === true,
+      remove: values.remove === true,
+      data: values.data,
+    });
+    for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
+    return 0;
+  }
+  if (command === 'align') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { arch: { type: 'string' } },
+      allowPositionals: true,
+    });
+    const lines = await alignCommand(positionals, values.arch);
+    for (const line of lines) process.stderr.write(`pthlab: ${line}\n`);
     return 0;
   }
   if (command === 'train') {
@@ -102,6 +181,9 @@ try {
     error instanceof TrainError ||
     error instanceof AnalysisError ||
     error instanceof StateDictError ||
+    error instanceof WholeModelError ||
+    error instanceof NoTorchClassError ||
+    error instanceof LayerRefusal ||
     error instanceof OptimizerStateError
   ) {
     process.stderr.write(`pthlab: error: ${error.message}\n`); // DivergenceError included: nothing was written

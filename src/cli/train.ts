@@ -275,7 +275,7 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
   }
 }
 
-function readArch(path: string): ModuleSpec {
+export function readArch(path: string): ModuleSpec {
   let spec: unknown;
   try {
     spec = JSON.parse(readFileSync(path, 'utf8'));

@@ -74,3 +74,11 @@ export {
   type ShapeError,
   type ShapeReport,
 } from './shapes.ts';
+export {
+  NoTorchClassError,
+  saveWholeModel,
+  WholeModelError,
+  wholeModelClasses,
+  wholeModelValue,
+  type WholeModelOptions,
+} from './whole-model.ts';

@@ -11,7 +11,9 @@
  *    'arch': str,                     the architecture spec as JSON TEXT: json.loads(ck['arch']) gives the
  *                                     spec (a string keeps 1.0 vs 1 exactly and is allowed by weights_only)
  *    'pthlab': {'version': str, 'format_version': int,
- *               'optimizer': str, 'loss_fn': str, 'batch_size': int, 'seed': int, 'shuffle': bool}}
+ *               'optimizer': str, 'loss_fn': str, 'batch_size': int, 'seed': int, 'shuffle': bool,
+ *               'training': bool}}      the model's mode when saved (model.training): True mid-training,
+ *                                     False after model.eval(); a reader notes a file saved in training mode
  *
  * Reading accepts the same from PyTorch, where only `model_state_dict` is required: `arch` may also be a
  * nested dict, `step`/`epoch`/`loss`/`pthlab` may be absent (reported as undefined).
@@ -66,6 +68,7 @@ export async function buildGeneralCheckpoint(parts: CheckpointParts): Promise<Py
     ['batch_size', BigInt(run.batchSize)],
     ['seed', BigInt(run.seed)],
     ['shuffle', run.shuffle],
+    ['training', parts.model.training],
   ]);
   return new PyDict('dict', [
     ['epoch', BigInt(parts.epoch)],
@@ -97,6 +100,8 @@ export interface GeneralCheckpoint {
   run: Partial<RunInfo>;
   /** `pthlab.version` of the writer, or undefined for a file PyTorch wrote. */
   writerVersion: string | undefined;
+  /** `pthlab.training`: the mode the model was saved in, where the file records it. */
+  savedInTraining: boolean | undefined;
 }
 
 export function readGeneralCheckpoint(value: PyValue): GeneralCheckpoint {
@@ -145,6 +150,8 @@ export function readGeneralCheckpoint(value: PyValue): GeneralCheckpoint {
     arch: readArch(value.get('arch')),
     run,
     writerVersion: optionalString(info.get('version'), 'pthlab.version'),
+    savedInTraining:
+      typeof info.get('training') === 'boolean' ? (info.get('training') as boolean) : undefined,
   };
 }
 

@@ -233,6 +233,18 @@ describe('the tools and tutorial pages', () => {
     await section.screenshot({ path: join(artifacts, 'tools-importance.png') });
   });
 
+  it("compares A's outputs in training and eval mode: this MLP has nothing to switch", async () => {
+    await page.waitForFunction(() => document.querySelector('pth-mode-compare')?.comparison !== undefined);
+    expect(await page.$eval('pth-mode-compare', (el) => el.summary)).toMatch(
+      /^The two modes agree on all \d+ rows/,
+    );
+    const rows = await page.$eval(
+      'pth-mode-compare',
+      (el) => el.shadowRoot!.querySelectorAll('table[part="table"] tbody tr').length,
+    );
+    expect(rows).toBe(4);
+  });
+
   it('refuses an incompatible file, naming the key, and changes nothing', async () => {
     const before = await page.$eval('#alpha-result', (el) => (el as HTMLElement).dataset['loss']);
     const refused = await page.evaluate(() => document.body.dataset['refused'] ?? '0');

@@ -31,6 +31,13 @@ import { decodeLatin1, encodeUtf8 } from './text.ts';
 export interface PickleWriteOptions {
   /** Deepest nesting of containers accepted (default 1000), as the reader's `maxDepth`. */
   maxDepth?: number;
+  /**
+   * Write each PyObject as CPython's protocol 2 writes a plain class instance (`object.__reduce_ex__(2)`,
+   * `copyreg.__newobj__`): the class, its args, NEWOBJ, then its state and BUILD. Off by default, since
+   * weights_only loads such objects only for classes the user allows (`torch.serialization.safe_globals`);
+   * `torch.save(model)` files need it (src/nn/whole-model.ts).
+   */
+  newObjects?: boolean;
 }
 
 export interface PickleWriteResult {
@@ -40,7 +47,7 @@ export interface PickleWriteResult {
 }
 
 export function writePickle(value: PyValue, options: PickleWriteOptions = {}): PickleWriteResult {
-  const writer = new Writer(options.maxDepth ?? 1000);
+  const writer = new Writer(options.maxDepth ?? 1000, options.newObjects === true);
   writer.sink.byte(OP.PROTO);
   writer.sink.byte(2);
   writer.save(value);
@@ -63,7 +70,10 @@ class Writer {
   private readonly open = new Set<object>();
   private readonly path: string[] = [];
 
-  constructor(private readonly maxDepth: number) {}
+  constructor(
+    private readonly maxDepth: number,
+    private readonly newObjects: boolean,
+  ) {}
 
   save(value: PyValue): void {
     if (value === null) return this.sink.byte(OP.NONE);
@@ -108,6 +118,7 @@ class Writer {
     }
     if (value instanceof PySet) this.refuse('a frozenset cannot be loaded with weights_only=True');
     if (value instanceof PyObject) {
+      if (this.newObjects) return this.saveNewObject(value);
       this.refuse(`an object of class ${value.module}.${value.name} cannot be loaded with weights_only=True`);
     }
     this.refuse(`a ${(value as object).constructor.name} cannot be pickled`);
@@ -286,6 +297,20 @@ class Writer {
     saveArgs();
     this.sink.byte(OP.REDUCE);
     this.memoPut(identity);
+  }
+
+  /**
+   * `save_reduce` of `(copyreg.__newobj__, (cls, *args), state)`: GLOBAL cls, the args tuple, NEWOBJ, the
+   * instance memoized, then `state` (an nn.Module's `__dict__`) and BUILD when there is one.
+   */
+  private saveNewObject(value: PyObject): void {
+    this.saveGlobal(value.module, value.name);
+    this.within('<args>', () => this.saveTuple(value.args));
+    this.sink.byte(OP.NEWOBJ);
+    this.memoPut(value);
+    if (value.state === null) return;
+    this.within(value.name, () => this.save(value.state));
+    this.sink.byte(OP.BUILD);
   }
 
   /** `torch.Size.__reduce__`: `(torch.Size, (tuple(self),))`. */

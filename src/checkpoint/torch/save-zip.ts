@@ -14,6 +14,8 @@ export interface SaveOptions {
    * a path (`model.pth` -> `model`) and `archive` for buffers; the folder name does not matter to loaders.
    */
   readonly root?: string;
+  /** Pickle PyObjects as class instances (a whole `nn.Module`); see PickleWriteOptions. */
+  readonly newObjects?: boolean;
 }
 
 /** File format version torch 2.x writes (caffe2/serialize/versions.h kMinProducedFileFormatVersion). */
@@ -42,7 +44,7 @@ export function planTorchZip(value: PyValue, options: SaveOptions = {}): Pending
 
 function torchZipEntries(value: PyValue, options: SaveOptions): ZipWriteEntry[] {
   const root = options.root ?? 'archive';
-  const { bytes: pickle, storages } = writePickle(value);
+  const { bytes: pickle, storages } = writePickle(value, { newObjects: options.newObjects === true });
   const ascii = (text: string) => new TextEncoder().encode(text);
   const keyed = storages.map((storage, index) => ({ key: String(index), bytes: storage.bytes }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // torch writes keys string-sorted

@@ -59,4 +59,9 @@ it('every block of docs/tutorial.md runs, in order', async () => {
   expect(all).toContain('resume.py: step 60');
   expect(all).toContain('examples/pytorch/resume.py (torch'); // inspect shows the writer
   expect(all).toContain('step 80 batches tracked 80');
+  // 7: the whole model in eval mode, the modes compared, the fold, the pruning.
+  expect(all).toContain('whole model in training mode: False False');
+  expect(all).toContain('train and eval modes agree: False');
+  expect(all).toContain("folded: ['Linear', 'ReLU', 'Linear'] same outputs: True");
+  expect(all).toContain('pruned zeros: 0.5');
 });
