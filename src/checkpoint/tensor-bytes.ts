@@ -39,8 +39,21 @@ export function materialize(view: StridedView): Uint8Array {
   return out;
 }
 
+/**
+ * Most bytes one view may be gathered into, even a chunk at a time: streaming 2^42 elements would take
+ * days, so a view beyond this is refused before the first chunk.
+ */
+export const maxGatheredBytes = 2 ** 32;
+
 /** The elements in C order, little-endian, as consecutive chunks of at most 4 MiB. */
 export function* byteChunks(view: StridedView): Generator<Uint8Array> {
+  const bytes = view.numel * view.dtype.itemsize;
+  if (bytes > maxGatheredBytes) {
+    throw new CheckpointError(
+      'limit-exceeded',
+      `this ${view.dtype.name} view of ${view.numel} elements would be ${bytes} bytes when read; the limit is ${maxGatheredBytes}`,
+    );
+  }
   const perChunk = Math.max(1, Math.floor(chunkBytes / view.dtype.itemsize));
   for (let start = 0; start < view.numel; start += perChunk) {
     const count = Math.min(perChunk, view.numel - start);
@@ -130,14 +143,36 @@ function applySigns(bytes: Uint8Array, view: StridedView): void {
 function flipSigns(bytes: Uint8Array, dtype: DTypeInfo, parts: { real: boolean; imag: boolean }): void {
   const complex = dtype.name.startsWith('complex');
   const unit = complex ? dtype.itemsize / 2 : dtype.itemsize;
-  const float = complex || /^(float|bfloat)/.test(dtype.name);
+  // Which units flip: all, or every other one (the real or the imaginary parts of complex numbers).
+  const first = complex && !parts.real ? 1 : 0;
+  const step = complex && parts.real !== parts.imag ? 2 : 1;
+  if (complex || /^(float|bfloat)/.test(dtype.name)) flipFloatSigns(bytes, unit, first, step);
+  else negateInts(bytes, unit, first, step);
+}
+
+/** XOR of the sign bit, a word at a time (the chunks are fresh buffers, so aligned). */
+function flipFloatSigns(bytes: Uint8Array, unit: number, first: number, step: number): void {
+  const word = Math.min(unit, 4);
+  if (bytes.byteOffset % word !== 0) {
+    for (let k = first; k * unit < bytes.length; k += step) bytes[k * unit + unit - 1]! ^= 0x80;
+    return;
+  }
+  const count = bytes.byteLength / word;
+  const words =
+    word === 4
+      ? new Uint32Array(bytes.buffer, bytes.byteOffset, count)
+      : word === 2
+        ? new Uint16Array(bytes.buffer, bytes.byteOffset, count)
+        : bytes;
+  const mask = word === 4 ? 0x80000000 : word === 2 ? 0x8000 : 0x80;
+  const perUnit = unit / word; // 2 for float64: the sign is in the high (second) word
+  for (let w = first * perUnit + perUnit - 1; w < count; w += step * perUnit) words[w]! ^= mask;
+}
+
+function negateInts(bytes: Uint8Array, unit: number, first: number, step: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at < bytes.byteLength; at += unit) {
-    const isImag = complex && (at / unit) % 2 === 1;
-    if (!(isImag ? parts.imag : parts.real)) continue;
-    if (float)
-      bytes[at + unit - 1] = (bytes[at + unit - 1] as number) ^ 0x80; // little-endian: sign last
-    else if (unit === 8) view.setBigInt64(at, -view.getBigInt64(at, true), true);
+  for (let at = first * unit; at < bytes.byteLength; at += step * unit) {
+    if (unit === 8) view.setBigInt64(at, -view.getBigInt64(at, true), true);
     else if (unit === 4) view.setInt32(at, -view.getInt32(at, true), true);
     else if (unit === 2) view.setInt16(at, -view.getInt16(at, true), true);
     else view.setInt8(at, -view.getInt8(at));

@@ -69,7 +69,8 @@ export function dagModuleZip(levels: number): Uint8Array {
 /** A dict keyed by a tuple DAG: `t_i = (t_{i-1}, t_{i-1})`, `levels` deep. */
 export function tupleKeyZip(levels: number): Uint8Array {
   let pickle = `\x80\x02}(K\x01\x85${put(0)}`;
-  for (let i = 1; i <= levels; i++) pickle += `${get(i - 1)}${get(i - 1)}\x86${put(i)}`;
+  // t_{i-1} is on the stack already (BINPUT keeps it there): one BINGET makes the pair.
+  for (let i = 1; i <= levels; i++) pickle += `${get(i - 1)}\x86${put(i)}`;
   return torchZip({ pickle: latin1(`${pickle}K\x01u.`), records: {} });
 }
 
