@@ -182,7 +182,7 @@ function negateInts(bytes: Uint8Array, unit: number, first: number, step: number
 /** The neg bit only on signed numbers (conj on a real tensor changes nothing, as in torch). */
 export function checkNegBit(dtype: DTypeInfo, neg: boolean): void {
   const name = dtype.name;
-  if (neg && (name === 'bool' || name.startsWith('uint') || name.startsWith('q'))) {
+  if (neg && (name === 'bool' || /^(uint|q|bits)/.test(name))) {
     throw new CheckpointError('unsupported-value', `cannot negate a ${name} tensor`);
   }
 }

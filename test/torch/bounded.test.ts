@@ -44,7 +44,20 @@ const versionsDisagree = () =>
     extra: [{ name: 'archive/.data/version', data: new TextEncoder().encode('99\n') }],
   });
 
+/** `_rebuild_tensor_v3` over an UntypedStorage of 4 bytes as torch.bits8 (torch loads it). */
+const bits8 = () =>
+  torchZip({
+    pickle: dictPickle([
+      [
+        'b',
+        `ctorch._utils\n_rebuild_tensor_v3\n(${pid('torch.storage.UntypedStorage', '0', 4)}K\x00(K\x04t(K\x01t\x89${emptyHooks}ctorch\nbits8\ntR`,
+      ],
+    ]),
+    records: { '0': new Uint8Array([1, 2, 3, 250]) },
+  });
+
 const read = {
+  'bits8.pth': bits8,
   'dag-dict.pth': () => dagDictZip(4),
   'dag-legacy.pth': () => dagDictLegacy(4),
   'tuple-key.pth': () => tupleKeyZip(3),

@@ -25,8 +25,8 @@ export interface FlattenLimits {
   readonly maxPathChars: number;
 }
 
-/** Far above any honest checkpoint (a 4-million-key state_dict), far below what exhausts memory. */
-export const defaultFlattenLimits: FlattenLimits = { maxLeaves: 1 << 22, maxPathChars: 1 << 27 };
+/** Far above any honest checkpoint (a million keys), far below what exhausts memory or patience. */
+export const defaultFlattenLimits: FlattenLimits = { maxLeaves: 1 << 20, maxPathChars: 1 << 26 };
 
 const maxDepth = 1000;
 
@@ -51,14 +51,24 @@ export function flatten(root: PyValue, limits: FlattenLimits = defaultFlattenLim
 
 function walk(value: PyValue, path: string, leaves: Leaves): void {
   const join = (key: string) => (path === '' ? key : `${path}.${key}`);
-  const items = childrenOf(value);
-  if (items !== undefined) {
-    for (const [key, item] of items) walk(item, join(key), leaves);
+  // Plain loops, not `childrenOf`'s generators: this runs once per reported path.
+  if (value instanceof PyDict && value.size > 0) {
+    for (const [key, item] of value) walk(item, join(keyText(key)), leaves);
+  } else if (isWalkedList(value)) {
+    const items = value instanceof PyTuple ? value.items : (value as PyValue[]);
+    for (let i = 0; i < items.length; i++) walk(items[i] as PyValue, join(String(i)), leaves);
   } else if (value instanceof StoredTensor) {
     leaves.tensors.push([path, value]);
   } else {
     leaves.values.push([path, value]);
   }
+}
+
+/** A non-empty list or tuple (torch.Size is a leaf). */
+function isWalkedList(value: PyValue): boolean {
+  if (value instanceof PySize) return false;
+  if (value instanceof PyTuple) return value.items.length > 0;
+  return Array.isArray(value) && value.length > 0;
 }
 
 interface PathSize {

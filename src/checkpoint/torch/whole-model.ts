@@ -21,7 +21,7 @@ export interface RecoveredModel {
  * twice make 2^32 keys from a few KB), so keys are counted first, each shared module once, and a count
  * past this is refused before anything is expanded.
  */
-export const maxRecoveredKeys = 1 << 22;
+export const maxRecoveredKeys = 1 << 20;
 
 export function recoverStateDict(root: PyValue): RecoveredModel | undefined {
   if (!isModule(root)) return undefined;
