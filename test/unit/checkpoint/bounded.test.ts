@@ -5,15 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { PyDict } from '../../../src/checkpoint/index.ts';
 import {
   CheckpointError,
+  PyDict,
   PyTuple,
   Storage,
   StoredTensor,
   dtypeInfo,
   loadCheckpoint,
   readZipDirectory,
+  saveTorchZip,
   writeSafetensors,
   type ByteSource,
   type CheckpointErrorCode,
@@ -153,6 +154,12 @@ describe('2. lazy views stay lazy', () => {
     expect([...new Float64Array(negated.contiguousBytes().slice().buffer)]).toEqual([
       -1.5, 2, -1.5, 2, -1.5, 2,
     ]);
+    // Written as torch writes it (the bit in `_rebuild_tensor_v2`'s metadata), the view stays lazy.
+    const back = (loadCheckpoint(saveTorchZip(new PyDict('dict', [['n', negated]]))).value as PyDict).get(
+      'n',
+    ) as StoredTensor;
+    expect([back.neg, back.storage.bytes.length, [...back.stride]]).toEqual([true, 16, [0, 1]]);
+    expect(back.contiguousBytes()).toEqual(negated.contiguousBytes());
   });
 });
 
