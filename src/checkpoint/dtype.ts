@@ -41,7 +41,12 @@ export type DTypeName =
   | 'float8_e8m0fnu'
   | 'uint16'
   | 'uint32'
-  | 'uint64';
+  | 'uint64'
+  | 'bits8'
+  | 'bits16'
+  | 'bits1x8'
+  | 'bits2x4'
+  | 'bits4x2';
 
 const table: readonly DTypeInfo[] = [
   { name: 'float64', itemsize: 8, storage: 'DoubleStorage', safetensors: 'F64' },
@@ -71,6 +76,12 @@ const table: readonly DTypeInfo[] = [
   { name: 'uint16', itemsize: 2, storage: undefined, safetensors: 'U16' },
   { name: 'uint32', itemsize: 4, storage: undefined, safetensors: 'U32' },
   { name: 'uint64', itemsize: 8, storage: undefined, safetensors: 'U64' },
+  // Opaque bit containers (torch `_new_dtypes`): torch loads them; nothing computes on them.
+  { name: 'bits8', itemsize: 1, storage: undefined, safetensors: undefined },
+  { name: 'bits16', itemsize: 2, storage: undefined, safetensors: undefined },
+  { name: 'bits1x8', itemsize: 1, storage: undefined, safetensors: undefined },
+  { name: 'bits2x4', itemsize: 1, storage: undefined, safetensors: undefined },
+  { name: 'bits4x2', itemsize: 1, storage: undefined, safetensors: undefined },
 ];
 
 const byName = new Map<string, DTypeInfo>(table.map((d) => [d.name, d]));

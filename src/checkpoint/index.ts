@@ -20,7 +20,7 @@ export { type PendingZip, streamZipParts } from './zip/write.ts';
 export { type ByteSource } from './zip/byte-reader.ts';
 export { type ZipArchive, type ZipDirectory, entrySpans, openZip, readZipDirectory } from './zip/read.ts';
 export { zipLimits };
-export { writeSafetensors } from './safetensors/write.ts';
+export { safetensorsParts, writeSafetensors } from './safetensors/write.ts';
 export { readSafetensors } from './safetensors/read.ts';
 
 export interface LoadedCheckpoint {

@@ -24,6 +24,7 @@
  */
 import type { DTypeInfo } from './dtype.ts';
 import { CheckpointError } from './errors.ts';
+import { byteChunks, checkNegBit, materialize } from './tensor-bytes.ts';
 
 export type PyKey = string | bigint | number | boolean | null | PyTuple;
 
@@ -136,8 +137,37 @@ export class StoredTensor {
      * the dict and slots), kept so that a file read and written again still holds them.
      */
     readonly pythonState: PyValue | undefined = undefined,
+    /**
+     * torch's lazy sign bits (`_rebuild_tensor_v2`'s metadata `{'neg': True}`, `{'conj': True}`): the
+     * storage holds the unnegated values and every read of the elements applies them, so a negated view of
+     * a few bytes stays a few bytes. Writers keep them as torch does.
+     */
+    readonly signs: SignBits = noSigns,
   ) {
     validateView(storage, shape, stride, offset);
+    checkNegBit(storage.dtype, signs.neg);
+    if (requiresGrad && !/^(float|bfloat|complex)/.test(storage.dtype.name)) {
+      // torch: "only Tensors of floating point and complex dtype can require gradients".
+      throw new CheckpointError('bad-tensor', `a ${storage.dtype.name} tensor cannot require gradients`);
+    }
+  }
+
+  get neg(): boolean {
+    return this.signs.neg;
+  }
+
+  get conj(): boolean {
+    return this.signs.conj;
+  }
+
+  /** The storage's bytes, for the gathering in tensor-bytes.ts. */
+  get source(): Uint8Array {
+    return this.storage.bytes;
+  }
+
+  /** The elements in C order, little-endian, lazy bits applied, a few MiB at a time (never copied whole). */
+  byteChunks(): Generator<Uint8Array> {
+    return byteChunks(this);
   }
 
   get dtype(): DTypeInfo {
@@ -167,39 +197,30 @@ export class StoredTensor {
     return make(new Uint8Array(this.contiguousBytes()).buffer);
   }
 
+  /** True when the storage's bytes at the offset are the elements as they are: no gathering, no signs. */
+  get isPlain(): boolean {
+    return this.isContiguous && !this.signs.neg && !this.signs.conj;
+  }
+
   /**
-   * The tensor's elements in C order, little-endian: a view of the storage when the tensor is contiguous
-   * (no copy), otherwise a gathered copy.
+   * The tensor's elements in C order, little-endian: a view of the storage when the tensor is plain (no
+   * copy), otherwise a gathered copy, refused ('limit-exceeded') past `maxMaterializedBytes`.
    */
   contiguousBytes(): Uint8Array {
-    const itemsize = this.dtype.itemsize;
-    const numel = this.numel;
-    const src = this.storage.bytes;
-    if (this.isContiguous) {
-      const start = this.offset * itemsize;
-      return src.subarray(start, start + numel * itemsize);
+    if (this.isPlain) {
+      const start = this.offset * this.dtype.itemsize;
+      return this.storage.bytes.subarray(start, start + this.numel * this.dtype.itemsize);
     }
-    const out = new Uint8Array(numel * itemsize);
-    const rank = this.shape.length;
-    const index = new Array<number>(rank).fill(0);
-    let srcElem = this.offset;
-    for (let i = 0; i < numel; i++) {
-      out.set(src.subarray(srcElem * itemsize, (srcElem + 1) * itemsize), i * itemsize);
-      // Odometer increment over the multi-index, moving srcElem by the strides.
-      for (let d = rank - 1; d >= 0; d--) {
-        const size = this.shape[d] as number;
-        const stride = this.stride[d] as number;
-        if (++(index[d] as number) < size) {
-          srcElem += stride;
-          break;
-        }
-        index[d] = 0;
-        srcElem -= stride * (size - 1);
-      }
-    }
-    return out;
+    return materialize(this);
   }
 }
+
+export interface SignBits {
+  readonly neg: boolean;
+  readonly conj: boolean;
+}
+
+export const noSigns: SignBits = Object.freeze({ neg: false, conj: false });
 
 export type TypedArrayOf =
   | Float64Array

@@ -4,9 +4,9 @@
  * tensors, so nested keys are flattened with `.` and the other values dropped with a warning naming them.
  */
 import { extname } from 'node:path';
-import { PyDict, planTorchZip, writeSafetensors } from '../checkpoint/index.ts';
+import { PyDict, planTorchZip, safetensorsParts } from '../checkpoint/index.ts';
 import { flatten } from '../checkpoint/inspect/flatten.ts';
-import { archiveRootFor, writeBytesAtomic, writeZipFile } from './files.ts';
+import { archiveRootFor, writePiecesAtomic, writeZipFile } from './files.ts';
 import { loadCheckpointFile } from './load-file.ts';
 
 export class UsageError extends Error {}
@@ -28,7 +28,8 @@ export async function convertCommand(
       );
     }
     const metadata = Object.fromEntries(loaded.metadata ?? [['format', 'pt']]);
-    writeBytesAtomic(output, writeSafetensors(tensors, metadata));
+    // Streamed piece by piece: an expanded view is gathered a few MiB at a time, never whole.
+    await writePiecesAtomic(output, safetensorsParts(tensors, metadata));
   } else if (torchExtensions.has(extension)) {
     // safetensors has flat names; a state_dict is an OrderedDict in torch, so that is what we write.
     const value =

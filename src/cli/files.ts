@@ -82,6 +82,67 @@ export function writeBytesAtomic(
 }
 
 /**
+ * `writeBytesAtomic` for pieces that come one at a time (a streamed safetensors file: never held whole),
+ * written asynchronously so that SIGINT or SIGTERM is handled between pieces and removes the temporary file.
+ */
+export async function writePiecesAtomic(
+  path: string,
+  pieces: Iterable<Uint8Array>,
+  { durable = true }: { durable?: boolean } = {},
+): Promise<void> {
+  const temp = tempPathFor(path);
+  const release = removeOnSignal(temp);
+  try {
+    const file = await open(temp, 'w');
+    try {
+      for (const piece of pieces) {
+        for (let at = 0; at < piece.byteLength;) {
+          at += (await file.write(piece, at, piece.byteLength - at)).bytesWritten;
+        }
+      }
+      if (durable) await file.sync();
+    } finally {
+      await file.close();
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Temporary files being written now. SIGINT or SIGTERM mid-write (Ctrl-C during a convert) would
+ * otherwise leave a hidden file of hundreds of MiB beside the output: the handler removes them, then
+ * exits as the signal would have (128 + its number).
+ */
+const liveTemps = new Set<string>();
+const signalExits = { SIGINT: 130, SIGTERM: 143 } as const;
+
+function onSignal(signal: keyof typeof signalExits): void {
+  for (const temp of liveTemps) rmSync(temp, { force: true });
+  process.exit(signalExits[signal]);
+}
+
+/** Registers `temp` for removal on a signal until the returned function is called. */
+function removeOnSignal(temp: string): () => void {
+  if (liveTemps.size === 0) {
+    for (const signal of Object.keys(signalExits) as (keyof typeof signalExits)[]) {
+      process.on(signal, onSignal);
+    }
+  }
+  liveTemps.add(temp);
+  return () => {
+    liveTemps.delete(temp);
+    if (liveTemps.size === 0) {
+      for (const signal of Object.keys(signalExits)) process.off(signal, onSignal);
+    }
+  };
+}
+
+/**
  * A durable save asks the disk for every 16 MiB as it goes (`fdatasync`, on the thread pool beside the next
  * writes) rather than all at the end: the disk then works while the rest is still being copied into the
  * page cache. Measured here on 100 MiB, alone: 170 ms with one flush at the end, 140 ms with these.
@@ -103,6 +164,7 @@ export async function writeZipFile(
   { durable = true, inPlace = false }: { durable?: boolean; inPlace?: boolean } = {},
 ): Promise<void> {
   const temp = inPlace ? path : tempPathFor(path);
+  const release = inPlace ? () => undefined : removeOnSignal(temp);
   try {
     const file = await open(temp, 'w');
     const flushes: Promise<void>[] = [];
@@ -130,6 +192,8 @@ export async function writeZipFile(
   } catch (error) {
     if (!inPlace) rmSync(temp, { force: true });
     throw error;
+  } finally {
+    release();
   }
 }
 

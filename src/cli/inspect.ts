@@ -3,6 +3,7 @@
  * digest; `--stats` adds per-tensor statistics (src/analysis/stats.ts), and a file that records its origin (a
  * pthlab general checkpoint) has it shown, with a warning when a newer pthlab format wrote it.
  */
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { StoredTensor } from '../checkpoint/index.ts';
 import { type MinTorch, minTorchVersion, readProvenance, tensorStats } from '../analysis/index.ts';
@@ -26,7 +27,8 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
     return statsTable(tensors);
   }
   if (options.json) {
-    return digestJson(await digestCheckpoint(loaded.format, loaded.value, loaded.metadata));
+    const newHash = () => createHash('sha256');
+    return digestJson(await digestCheckpoint(loaded.format, loaded.value, loaded.metadata, { newHash }));
   }
   const { tensors, values } = flatten(loaded.value);
   const rows = tensors.map(([key, t]) => [

@@ -4,7 +4,11 @@ export function formatTable(
   rows: readonly (readonly string[])[],
   numeric: readonly boolean[],
 ): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  // A loop, not `Math.max(...rows)`: a table of 200,000 rows is past JavaScript's argument limit.
+  const widths = header.map((h) => h.length);
+  for (const row of rows) {
+    row.forEach((cell, c) => (widths[c] = Math.max(widths[c] ?? 0, cell.length)));
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))

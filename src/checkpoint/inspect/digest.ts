@@ -23,6 +23,7 @@ import {
 } from '../values.ts';
 import { flatten } from './flatten.ts';
 import { pythonFloatRepr } from './python-repr.ts';
+import { Sha256 } from './sha256.ts';
 
 export interface TensorDigest {
   readonly dtype: string;
@@ -37,24 +38,56 @@ export interface CheckpointDigest {
   readonly values: ReadonlyMap<string, string>;
 }
 
+/** An incremental hash: Node's `crypto.createHash('sha256')` fits, and so does `Sha256`. */
+export interface IncrementalHash {
+  update(bytes: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+export interface DigestOptions {
+  /** A fresh SHA-256 for views that must be gathered (default: the portable `Sha256`). */
+  readonly newHash?: () => IncrementalHash;
+}
+
 export async function digestCheckpoint(
   format: CheckpointFormat,
   value: PyValue,
   metadata?: ReadonlyMap<string, string>,
+  options: DigestOptions = {},
 ): Promise<CheckpointDigest> {
   const leaves = flatten(value);
   const tensors = new Map<string, TensorDigest>();
-  for (const [path, tensor] of leaves.tensors) tensors.set(path, await digestTensor(tensor));
+  // A tensor reached by many paths (shared through the memo) is hashed once.
+  const byTensor = new Map<StoredTensor, TensorDigest>();
+  for (const [path, tensor] of leaves.tensors) {
+    let digest = byTensor.get(tensor);
+    if (digest === undefined) {
+      digest = await digestTensor(tensor, options);
+      byTensor.set(tensor, digest);
+    }
+    tensors.set(path, digest);
+  }
   const values = new Map(leaves.values.map(([path, leaf]) => [path, leafJson(leaf)] as const));
   for (const [key, text] of metadata ?? []) values.set(`__metadata__.${key}`, JSON.stringify(text));
   return { format, tensors, values };
 }
 
-export async function digestTensor(tensor: StoredTensor): Promise<TensorDigest> {
-  const bytes = tensor.contiguousBytes();
-  // WebCrypto wants a BufferSource it may read; a view of the file's buffer serves without a copy.
-  const hash = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return { dtype: tensor.dtype.name, shape: [...tensor.shape], sha256: hex(new Uint8Array(hash)) };
+/**
+ * A plain tensor is hashed where it lies (WebCrypto, no copy); a strided or negated view is gathered a
+ * few MiB at a time into an incremental hash, never copied whole.
+ */
+export async function digestTensor(tensor: StoredTensor, options: DigestOptions = {}): Promise<TensorDigest> {
+  let hash: Uint8Array;
+  if (tensor.isPlain) {
+    // WebCrypto wants a BufferSource it may read; a view of the file's buffer serves without a copy.
+    const bytes = tensor.contiguousBytes() as Uint8Array<ArrayBuffer>;
+    hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  } else {
+    const hasher = options.newHash?.() ?? new Sha256();
+    for (const chunk of tensor.byteChunks()) hasher.update(chunk);
+    hash = new Uint8Array(hasher.digest());
+  }
+  return { dtype: tensor.dtype.name, shape: [...tensor.shape], sha256: hex(hash) };
 }
 
 /**

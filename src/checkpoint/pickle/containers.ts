@@ -68,16 +68,17 @@ export function setItems(target: PyValue | undefined, pairs: readonly PyValue[],
 
 /**
  * The value as a Map key, if Python could hash it. Tuples are checked item by item with an explicit stack
- * (a pickle can nest tuples deeply).
+ * (a pickle can nest tuples deeply), each shared tuple once.
  */
 export function asHashable(value: PyValue | undefined, what: string): PyKey {
   const pending: (PyValue | undefined)[] = [value];
-  const tuples: PyTuple[] = [];
+  // Each tuple once: a tuple DAG (each level holding the previous one twice) has 2^n paths.
+  const tuples = new Set<PyTuple>();
   while (pending.length > 0) {
     const item = pending.pop();
     if (item instanceof PyTuple) {
-      if (hashableTuples.has(item)) continue;
-      tuples.push(item);
+      if (hashableTuples.has(item) || tuples.has(item)) continue;
+      tuples.add(item);
       for (const inner of item.items) pending.push(inner);
     } else if (!isScalarKey(item)) {
       throw new CheckpointError(

@@ -15,6 +15,8 @@ export class Cursor {
     readonly bytes: Uint8Array,
     public pos: number,
     private readonly label: string,
+    /** Makes the first `end` bytes available (a pickle read while it inflates); absent when all are. */
+    private readonly ensure: (end: number) => void = () => undefined,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -29,6 +31,7 @@ export class Cursor {
   }
 
   need(count: number, what: string): void {
+    if (count <= this.remaining) this.ensure(this.pos + count);
     if (count > this.remaining) {
       throw new CheckpointError(
         'truncated',
@@ -96,7 +99,15 @@ export class Cursor {
 
   /** The bytes up to the next newline, which is consumed but not returned (text opcodes). */
   line(what: string): Uint8Array {
-    const end = this.bytes.indexOf(newline, this.pos);
+    // Text opcodes are short: make a little more available at a time until the newline is there.
+    let end = -1;
+    for (let ready = this.pos; end < 0 && ready < this.bytes.length;) {
+      const next = Math.min(this.bytes.length, ready + 4096);
+      this.ensure(next);
+      end = this.bytes.indexOf(newline, ready);
+      if (end >= next) end = -1; // found in bytes not yet inflated: zeros cannot be newlines, but be exact
+      ready = next;
+    }
     if (end < 0) {
       throw new CheckpointError(
         'truncated',

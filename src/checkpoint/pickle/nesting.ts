@@ -74,7 +74,8 @@ function childrenOf(value: PyValue): readonly PyValue[] | undefined {
       if (key instanceof PyTuple) children.push(key);
       children.push(item);
     }
-    if (value.attributes !== undefined) children.push(...value.attributes.values());
+    // A loop, not `push(...)`: a BUILD may set hundreds of thousands of attributes, past the argument limit.
+    for (const attribute of value.attributes?.values() ?? []) children.push(attribute);
     return children;
   }
   if (value instanceof PyObject && !(value instanceof PyGlobal)) return [...value.args, value.state];

@@ -51,6 +51,11 @@ export interface PickleReadOptions {
   limits?: Partial<PickleLimits>;
   /** How SHORT_BINSTRING/BINSTRING/STRING bytes (Python 2 `str`) become text. Default utf-8. */
   encoding?: 'utf-8' | 'latin1';
+  /**
+   * For bytes still being inflated: makes the first `end` available. The VM asks before each read, so a
+   * bad opcode stops the inflating too.
+   */
+  ensure?: (end: number) => void;
 }
 
 /** Reads one pickle that must fill `bytes` exactly (as a torch zip's `data.pkl` does). */
@@ -104,7 +109,7 @@ class Machine {
     offset: number,
     private readonly options: PickleReadOptions,
   ) {
-    this.cursor = new Cursor(bytes, offset, options.label ?? 'pickle');
+    this.cursor = new Cursor(bytes, offset, options.label ?? 'pickle', options.ensure);
     this.limits = resolveLimits(options.limits);
     this.stack = new VmStack(this.limits, () => this.cursor.at);
     this.work = new WorkBudget(bytes.length);

@@ -3,7 +3,6 @@
  * StoredTensor. The storage argument is whatever the persistentLoad callback returned for the persistent
  * id; it must be a Storage. StoredTensor's constructor checks the view lies inside the storage.
  */
-import type { DTypeInfo } from '../dtype.ts';
 import { CheckpointError } from '../errors.ts';
 import { PyDict, PyDType, PyTuple, Storage, StoredTensor, type PyValue } from '../values.ts';
 import {
@@ -94,7 +93,16 @@ export function rebuildParameterWithState(args: readonly PyValue[]): StoredTenso
   const tensor = expectTensor(callee, args[0]);
   const grad = expectBool(callee, 'requires_grad', args[1]);
   const kept = isEmptyState(state) ? undefined : state;
-  return new StoredTensor(tensor.storage, tensor.shape, tensor.stride, tensor.offset, grad, true, kept);
+  return new StoredTensor(
+    tensor.storage,
+    tensor.shape,
+    tensor.stride,
+    tensor.offset,
+    grad,
+    true,
+    kept,
+    tensor.signs,
+  );
 }
 
 /**
@@ -138,7 +146,16 @@ function view(
 }
 
 function asParameter(tensor: StoredTensor, requiresGrad: boolean): StoredTensor {
-  return new StoredTensor(tensor.storage, tensor.shape, tensor.stride, tensor.offset, requiresGrad, true);
+  return new StoredTensor(
+    tensor.storage,
+    tensor.shape,
+    tensor.stride,
+    tensor.offset,
+    requiresGrad,
+    true,
+    undefined,
+    tensor.signs,
+  );
 }
 
 function expectStorage(callee: string, value: PyValue | undefined): Storage {
@@ -165,8 +182,8 @@ function expectNoHooks(callee: string, hooks: PyValue | undefined): void {
 
 /**
  * `{'conj': True}` / `{'neg': True}` (the 7th or 8th argument) mark tensors whose conjugation or negation
- * torch applies lazily. StoredTensor holds plain values, so the bits are resolved here into a fresh
- * contiguous storage, as `t.resolve_conj().resolve_neg()` would.
+ * torch applies lazily. They stay lazy here too (StoredTensor's `signs`, applied on every read of the
+ * elements): resolving them would turn a stride-0 view of one element into a copy of billions.
  */
 function withMetadata(callee: string, tensor: StoredTensor, metadata: PyValue | undefined): StoredTensor {
   if (metadata === undefined || metadata === null) return tensor;
@@ -184,30 +201,8 @@ function withMetadata(callee: string, tensor: StoredTensor, metadata: PyValue | 
       );
   }
   if (!conj && !neg) return tensor;
-  const bytes = new Uint8Array(tensor.contiguousBytes()); // always a copy: the storage may be shared
-  flipSigns(bytes, tensor.dtype, { real: neg, imag: neg !== conj });
-  return new StoredTensor(new Storage(tensor.dtype, bytes, tensor.storage.location), tensor.shape);
-}
-
-/** Negates real and/or imaginary parts in place: the sign bit of floats, two's complement of ints. */
-function flipSigns(bytes: Uint8Array, dtype: DTypeInfo, parts: { real: boolean; imag: boolean }): void {
-  const complex = dtype.name.startsWith('complex');
-  const unit = complex ? dtype.itemsize / 2 : dtype.itemsize;
-  const float = complex || /^(float|bfloat)/.test(dtype.name);
-  if (!float && (dtype.name === 'bool' || dtype.name.startsWith('uint') || dtype.name.startsWith('q'))) {
-    throw new CheckpointError('unsupported-value', `cannot negate a ${dtype.name} tensor`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at < bytes.byteLength; at += unit) {
-    const isImag = complex && (at / unit) % 2 === 1;
-    if (!(isImag ? parts.imag : parts.real)) continue;
-    if (float)
-      bytes[at + unit - 1] = (bytes[at + unit - 1] as number) ^ 0x80; // little-endian: sign in the last byte
-    else if (unit === 8) view.setBigInt64(at, -view.getBigInt64(at, true), true);
-    else if (unit === 4) view.setInt32(at, -view.getInt32(at, true), true);
-    else if (unit === 2) view.setInt16(at, -view.getInt16(at, true), true);
-    else view.setInt8(at, -view.getInt8(at));
-  }
+  const { storage, shape, stride, offset, requiresGrad } = tensor;
+  return new StoredTensor(storage, shape, stride, offset, requiresGrad, false, undefined, { neg, conj });
 }
 
 function isEmptyState(state: PyValue): boolean {

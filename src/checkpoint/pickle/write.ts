@@ -381,6 +381,13 @@ class Writer {
     this.sink.byte(own && tensor.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE);
     this.saveEmptyOrderedDict();
     if (!typed) this.saveGlobal('torch', tensor.dtype.name);
+    if (tensor.neg || tensor.conj) {
+      // torch's `get_tensor_metadata`: the lazy bits that are set, as the last argument.
+      const metadata = new PyDict('dict');
+      if (tensor.conj) metadata.set('conj', true);
+      if (tensor.neg) metadata.set('neg', true);
+      this.saveDict(metadata);
+    }
     this.sink.byte(OP.TUPLE);
     this.memoPut();
     this.sink.byte(OP.REDUCE);

@@ -23,32 +23,71 @@ interface Prepared {
   readonly name: string;
   readonly encodedName: Uint8Array;
   readonly code: string;
-  readonly shape: readonly number[];
-  readonly bytes: Uint8Array;
+  readonly tensor: StoredTensor;
+  /** numel x itemsize: what the tensor takes in the file. */
+  readonly byteLength: number;
 }
 
+/** The longest typed array JavaScript engines allocate today (V8: 2^32 bytes). */
+const maxOutputBytes = 2 ** 32;
+
+/** The whole file in one buffer (views gathered into it chunk by chunk; `safetensorsParts` streams). */
 export function writeSafetensors(
   tensors: Map<string, StoredTensor> | Iterable<readonly [string, StoredTensor]>,
   metadata?: Record<string, string>,
 ): Uint8Array {
-  const prepared = prepare(tensors);
-  prepared.sort((a, b) => dtypeRank(b.code) - dtypeRank(a.code) || compareUtf8(a.encodedName, b.encodedName));
-
-  const header = utf8.encode(headerJson(prepared, metadata));
-  const paddedLength = Math.ceil(header.length / headerAlignment) * headerAlignment;
-  const dataStart = lengthPrefixBytes + paddedLength;
-  const dataLength = prepared.reduce((sum, t) => sum + t.bytes.length, 0);
-
-  const out = new Uint8Array(dataStart + dataLength);
-  new DataView(out.buffer).setBigUint64(0, BigInt(paddedLength), true);
-  out.set(header, lengthPrefixBytes);
-  out.fill(space, lengthPrefixBytes + header.length, dataStart);
-  let cursor = dataStart;
-  for (const t of prepared) {
-    out.set(t.bytes, cursor);
-    cursor += t.bytes.length;
+  const { header, prepared } = plan(tensors, metadata);
+  const total = prepared.reduce((sum, t) => sum + t.byteLength, header.length);
+  if (total > maxOutputBytes) {
+    throw new CheckpointError(
+      'limit-exceeded',
+      `the file would be ${total} bytes; one buffer holds at most ${maxOutputBytes}`,
+    );
+  }
+  const out = new Uint8Array(total);
+  let cursor = 0;
+  for (const piece of pieces(header, prepared)) {
+    out.set(piece, cursor);
+    cursor += piece.length;
   }
   return out;
+}
+
+/**
+ * The file as consecutive pieces: the header, then each tensor's bytes (a view of its storage when it is
+ * plain, otherwise gathered a few MiB at a time). A writer that writes each piece as it comes never holds
+ * an expanded view whole: a stride-0 view of 2^28 elements is a GiB on disk but never in memory.
+ */
+export function* safetensorsParts(
+  tensors: Map<string, StoredTensor> | Iterable<readonly [string, StoredTensor]>,
+  metadata?: Record<string, string>,
+): Generator<Uint8Array> {
+  const { header, prepared } = plan(tensors, metadata);
+  yield* pieces(header, prepared);
+}
+
+function* pieces(header: Uint8Array, prepared: readonly Prepared[]): Generator<Uint8Array> {
+  yield header;
+  for (const { tensor } of prepared) {
+    if (tensor.isPlain) yield tensor.contiguousBytes();
+    else yield* tensor.byteChunks();
+  }
+}
+
+/** Names checked and sorted, and the header: length prefix, JSON, padding to 8 bytes. */
+function plan(
+  tensors: Iterable<readonly [string, StoredTensor]>,
+  metadata: Record<string, string> | undefined,
+): { header: Uint8Array; prepared: Prepared[] } {
+  const prepared = prepare(tensors);
+  prepared.sort((a, b) => dtypeRank(b.code) - dtypeRank(a.code) || compareUtf8(a.encodedName, b.encodedName));
+  const json = utf8.encode(headerJson(prepared, metadata));
+  const paddedLength = Math.ceil(json.length / headerAlignment) * headerAlignment;
+  const header = new Uint8Array(lengthPrefixBytes + paddedLength);
+  new DataView(header.buffer).setBigUint64(0, BigInt(paddedLength), true);
+  header.set(json, lengthPrefixBytes);
+  header.fill(space, lengthPrefixBytes + json.length);
+  return { header, prepared };
 }
 
 function prepare(tensors: Iterable<readonly [string, StoredTensor]>): Prepared[] {
@@ -64,12 +103,14 @@ function prepare(tensors: Iterable<readonly [string, StoredTensor]>): Prepared[]
     seen.add(name);
     const code = tensor.dtype.safetensors;
     if (code === undefined) refuse(`safetensors has no dtype for ${tensor.dtype.name}`);
+    // The format names C64, but the safetensors library (Python and Rust) cannot read it back.
+    if (code === 'C64') refuse('the safetensors library cannot read complex64 (C64) back');
     prepared.push({
       name,
       encodedName: utf8.encode(name),
       code: code as string,
-      shape: tensor.shape,
-      bytes: tensor.contiguousBytes(),
+      tensor,
+      byteLength: tensor.numel * tensor.dtype.itemsize,
     });
   }
   return prepared;
@@ -93,9 +134,9 @@ function headerJson(tensors: readonly Prepared[], metadata: Record<string, strin
   }
   let offset = 0;
   for (const t of tensors) {
-    const end = offset + t.bytes.length;
+    const end = offset + t.byteLength;
     parts.push(
-      `${JSON.stringify(t.name)}:{"dtype":"${t.code}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
+      `${JSON.stringify(t.name)}:{"dtype":"${t.code}","shape":[${t.tensor.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
     );
     offset = end;
   }

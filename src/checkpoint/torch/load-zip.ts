@@ -7,7 +7,7 @@ import { CheckpointError, check } from '../errors.ts';
 import { type LoadOptions, defaultLoadOptions } from '../options.ts';
 import { readPickle } from '../pickle/read.ts';
 import { type PyValue } from '../values.ts';
-import { ZipArchive, type ZipLimits, readZip } from '../zip/read.ts';
+import { ZipArchive, type ZipEntry, type ZipLimits, readZip } from '../zip/read.ts';
 import { parseStorageId, StorageTable } from './storage-records.ts';
 import { recoverStateDict } from './whole-model.ts';
 
@@ -36,13 +36,14 @@ export function loadTorchZip(input: Uint8Array | ZipArchive, options: LoadOption
     'this is a TorchScript archive, not a checkpoint',
     `${root}/constants.pkl`,
   );
-  checkVersion(entry('version')?.data() ?? entry('.data/version')?.data(), root);
-  const bigEndian = byteOrder(entry('byteorder')?.data(), root) === 'big';
+  checkVersion(smallRecord(entry('version'), root), smallRecord(entry('.data/version'), root), root);
+  const bigEndian = byteOrder(smallRecord(entry('byteorder'), root), root) === 'big';
 
   const pickleEntry = entry('data.pkl');
   if (pickleEntry === undefined)
     throw new CheckpointError('missing-record', 'no data.pkl in the archive', root);
-  const pickleBytes = pickleEntry.data();
+  // Read while it inflates: a deflated data.pkl of gigabytes that is bad at its first byte costs one slice.
+  const { bytes: pickleBytes, ensure } = pickleEntry.partialData();
   const label = `${root}/data.pkl`;
 
   const read = (mode: 'weights-only' | 'inert-objects') => {
@@ -54,6 +55,7 @@ export function loadTorchZip(input: Uint8Array | ZipArchive, options: LoadOption
     return readPickle(pickleBytes, {
       mode,
       label,
+      ensure,
       limits: { maxDepth: opts.maxDepth, maxMemo: opts.maxMemo },
       persistentLoad: (pid) => storages.load(parseStorageId(pid, 5, label)),
     });
@@ -95,9 +97,40 @@ function archiveRoot(zip: ZipArchive): string {
   return root;
 }
 
-function checkVersion(record: Uint8Array | undefined, root: string): void {
+/**
+ * `version` and `byteorder` hold a few ASCII bytes. Their declared size is checked before anything is
+ * read or inflated: a deflated `byteorder` of 1 GiB is refused for its size, not after inflating it.
+ */
+const maxSmallRecordBytes = 64;
+
+function smallRecord(record: ZipEntry | undefined, root: string): Uint8Array | undefined {
+  if (record === undefined) return undefined;
+  check(
+    record.size <= maxSmallRecordBytes,
+    'zip-malformed',
+    `a ${record.size}-byte record where a few ASCII bytes belong`,
+    record.name.startsWith(`${root}/`) ? record.name : `${root}/${record.name}`,
+  );
+  return record.data();
+}
+
+/**
+ * The archive format version, from `.data/version` or `version` ([ic] `init()`). When both are there
+ * and say different things, the bytes are ambiguous (torch refuses such a file): refused here too.
+ */
+function checkVersion(plain: Uint8Array | undefined, dotData: Uint8Array | undefined, root: string): void {
+  const record = plain ?? dotData;
   if (record === undefined) throw new CheckpointError('missing-record', 'no version record', root);
   const text = new TextDecoder().decode(record).trim();
+  if (plain !== undefined && dotData !== undefined) {
+    const other = new TextDecoder().decode(dotData).trim();
+    check(
+      other === text,
+      'unsupported-version',
+      `the version record says ${JSON.stringify(text)} but .data/version says ${JSON.stringify(other)}`,
+      `${root}/version`,
+    );
+  }
   const version = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
   check(
     version >= minVersion && version <= maxVersion,

@@ -3,7 +3,7 @@
  * however many tensors share it (tied weights, views). The zip format's id is the 5-tuple
  * `('storage', storage_type, key, location, numel)`; the legacy format adds a sixth, `view_metadata`.
  */
-import { type DTypeInfo, dtypeByName } from '../dtype.ts';
+import { type DTypeInfo } from '../dtype.ts';
 import { CheckpointError, check } from '../errors.ts';
 import { StorageType } from '../pickle/globals.ts';
 import { PyTuple, Storage, type PyValue } from '../values.ts';
@@ -16,8 +16,6 @@ export interface StorageIdParts {
   /** Bytes the record must hold: numel x itemsize (numel counts bytes for UntypedStorage). */
   readonly nbytes: number;
 }
-
-const uint8 = dtypeByName('uint8') as DTypeInfo;
 
 /** Validates a persistent id of `arity` items and names its parts; any deviation is a CheckpointError. */
 export function parseStorageId(pid: PyValue, arity: 5 | 6, at: string): StorageIdParts {
@@ -34,7 +32,14 @@ export function parseStorageId(pid: PyValue, arity: 5 | 6, at: string): StorageI
   check(typeof key === 'string' && key.length > 0, 'pickle-malformed', 'storage key is not a string', at);
   check(typeof location === 'string', 'pickle-malformed', 'storage location is not a string', at);
   check(typeof numel === 'bigint' && numel >= 0n, 'pickle-malformed', 'storage numel is not an int', at);
-  const dtype = type.dtype ?? uint8; // UntypedStorage: numel counts bytes
+  // torch reads `storage_type.dtype`: the bare TypedStorage class has none, and torch fails there.
+  check(
+    type.dtype !== undefined,
+    'pickle-malformed',
+    `storage class ${type.qualifiedName} names no dtype`,
+    at,
+  );
+  const dtype = type.dtype; // uint8 for UntypedStorage, whose numel counts bytes
   const nbytes = numel * BigInt(dtype.itemsize);
   check(nbytes <= BigInt(Number.MAX_SAFE_INTEGER), 'limit-exceeded', `storage ${key} is too large`, at);
   return { dtype, key, location, nbytes: Number(nbytes) };

@@ -16,11 +16,50 @@ export interface RecoveredModel {
   readonly className: string;
 }
 
+/**
+ * The pickle memo can hold one module under many parents (32 levels of a module holding the previous one
+ * twice make 2^32 keys from a few KB), so keys are counted first, each shared module once, and a count
+ * past this is refused before anything is expanded.
+ */
+export const maxRecoveredKeys = 1 << 20;
+
 export function recoverStateDict(root: PyValue): RecoveredModel | undefined {
   if (!isModule(root)) return undefined;
+  const keys = countKeys(root, new Map(), 0, '');
+  if (keys > maxRecoveredKeys) {
+    throw new CheckpointError(
+      'limit-exceeded',
+      `the pickled model's state_dict would have ${keys} keys (shared submodules count once per path); the limit is ${maxRecoveredKeys}`,
+    );
+  }
   const stateDict = new PyDict('OrderedDict');
   collect(root, '', stateDict, 0);
   return { stateDict, className: `${root.module}.${root.name}` };
+}
+
+/** The state_dict keys under `module`, memoised by identity; checks the nesting as `collect` would. */
+function countKeys(module: PyObject, counted: Map<PyObject, number>, depth: number, prefix: string): number {
+  const known = counted.get(module);
+  if (known !== undefined) return known;
+  checkDepth(depth, prefix);
+  const state = moduleState(module) as PyDict;
+  let keys = 0;
+  for (const field of ['_parameters', '_buffers'] as const) {
+    const tensors = state.get(field);
+    if (tensors instanceof PyDict) keys += tensors.size; // an upper bound: None and skipped buffers included
+  }
+  const children = state.get('_modules');
+  for (const [name, child] of children instanceof PyDict ? children : []) {
+    if (isModule(child)) keys += countKeys(child, counted, depth + 1, `${prefix}${String(name)}.`);
+  }
+  counted.set(module, keys);
+  return keys;
+}
+
+function checkDepth(depth: number, prefix: string): void {
+  if (depth > maxModuleDepth) {
+    throw new CheckpointError('limit-exceeded', `modules nested deeper than ${maxModuleDepth}`, prefix);
+  }
 }
 
 function moduleState(value: PyValue): PyDict | undefined {
@@ -40,9 +79,7 @@ function isModule(value: PyValue): value is PyObject {
 const maxModuleDepth = 200;
 
 function collect(module: PyObject, prefix: string, out: PyDict, depth: number): void {
-  if (depth > maxModuleDepth) {
-    throw new CheckpointError('limit-exceeded', `modules nested deeper than ${maxModuleDepth}`, prefix);
-  }
+  checkDepth(depth, prefix);
   const state = moduleState(module) as PyDict;
   const nonPersistent = state.get('_non_persistent_buffers_set');
   const skipped = new Set(nonPersistent instanceof PySet ? nonPersistent.items : []);
@@ -70,5 +107,5 @@ function collect(module: PyObject, prefix: string, out: PyDict, depth: number): 
 }
 
 function detached(t: StoredTensor): StoredTensor {
-  return new StoredTensor(t.storage, t.shape, t.stride, t.offset, false, false);
+  return new StoredTensor(t.storage, t.shape, t.stride, t.offset, false, false, undefined, t.signs);
 }

@@ -66,14 +66,35 @@ export function locateCentralDirectory(reader: ByteReader): CentralDirectoryLoca
   return location;
 }
 
-/** The offset of the last classic end record whose comment fits in the file. */
+/**
+ * The offset of the last classic end record signature in the file's last 65,557 bytes, which are read
+ * once (a file read from disk is not asked for one window per candidate offset). miniz (torch) and
+ * Python's zipfile both take the last signature; when its comment would run past the end of the file the
+ * bytes are ambiguous (an earlier record may describe another archive) and are refused, never read as
+ * something other than what torch reads.
+ */
 function findEndRecord(reader: ByteReader): number {
   const last = reader.length - fixedSize.end;
   const first = Math.max(0, last - maxCommentLength);
-  for (let at = last; at >= first; at--) {
-    if (reader.u32(at) === signature.end && at + fixedSize.end + reader.u16(at + 20) <= reader.length) {
-      return at;
+  const tail = last < 0 ? new Uint8Array(0) : reader.slice(first, reader.length - first);
+  const [s0, s1, s2, s3] = [
+    signature.end & 0xff,
+    (signature.end >>> 8) & 0xff,
+    (signature.end >>> 16) & 0xff,
+    signature.end >>> 24,
+  ];
+  for (let i = last - first; i >= 0; i--) {
+    if (tail[i] !== s0 || tail[i + 1] !== s1 || tail[i + 2] !== s2 || tail[i + 3] !== s3) continue;
+    const at = first + i;
+    const commentLength = (tail[i + 20] as number) | ((tail[i + 21] as number) << 8);
+    if (at + fixedSize.end + commentLength > reader.length) {
+      throw new CheckpointError(
+        'zip-malformed',
+        `the last end record's ${commentLength}-byte comment runs past the end of the file`,
+        `end record@${at}`,
+      );
     }
+    return at;
   }
   const startsLikeZip = reader.length >= 2 && reader.u8(0) === 0x50 && reader.u8(1) === 0x4b;
   throw new CheckpointError(

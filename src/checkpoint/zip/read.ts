@@ -13,7 +13,7 @@ import { ByteReader, type ByteSource } from './byte-reader.ts';
 import { type CentralRecord, readCentralDirectory } from './central-directory.ts';
 import { crc32 } from './crc32.ts';
 import { locateCentralDirectory } from './end-records.ts';
-import { inflateExactly } from './inflate.ts';
+import { LazyInflate } from './inflate.ts';
 import { locatePayloads } from './local-headers.ts';
 import { method } from './records.ts';
 
@@ -29,6 +29,12 @@ export const defaultZipLimits: ZipLimits = {
   maxInflatedBytes: 4 * 1024 ** 3,
 };
 
+/** Bytes of which only the first `end` are guaranteed once `ensure(end)` has returned. */
+export interface PartialBytes {
+  readonly bytes: Uint8Array;
+  ensure(end: number): void;
+}
+
 export class ZipEntry {
   readonly name: string;
   readonly method: number;
@@ -40,7 +46,7 @@ export class ZipEntry {
   /** Where the (possibly compressed) payload starts in the archive. */
   readonly dataOffset: number;
   private readonly archive: ByteSource;
-  private inflated: Uint8Array | undefined;
+  private inflated: LazyInflate | undefined;
 
   /** @internal built by readZip after validation */
   constructor(archive: ByteSource, record: CentralRecord, dataOffset: number) {
@@ -60,7 +66,21 @@ export class ZipEntry {
    */
   data(): Uint8Array {
     if (this.method === method.stored) return this.archive.bytes(this.dataOffset, this.size);
-    this.inflated ??= inflateExactly(
+    return this.inflating().finish();
+  }
+
+  /**
+   * The entry's bytes before they are all there: `ensure(end)` makes the first `end` available, inflating
+   * no further than asked. A reader that may stop early (the pickle VM at a bad opcode) reads through this.
+   */
+  partialData(): PartialBytes {
+    if (this.method === method.stored) return { bytes: this.data(), ensure: () => undefined };
+    const inflating = this.inflating();
+    return { bytes: inflating.bytes, ensure: (end) => inflating.ensure(end) };
+  }
+
+  private inflating(): LazyInflate {
+    this.inflated ??= new LazyInflate(
       this.archive.bytes(this.dataOffset, this.compressedSize),
       this.size,
       `${this.name}@${this.localHeaderOffset}`,

@@ -272,8 +272,8 @@ describe('writer: tensors built in TypeScript', () => {
     const bytes8 = new Storage(f8, Uint8Array.from([1, 2, 3, 4]));
     const words = new Storage(u16, Uint8Array.from([1, 0, 2, 0, 3, 0]));
     const value = new PyDict('dict', [
-      ['f8', new StoredTensor(bytes8, [2, 2])],
-      ['u16', new StoredTensor(words, [3], [1], 0, true)],
+      ['f8', new StoredTensor(bytes8, [2, 2], [2, 1], 0, true)], // floats may require grad; ints may not
+      ['u16', new StoredTensor(words, [3], [1], 0)],
       ['u16b', new StoredTensor(words, [1], [1], 2)],
     ]);
     const { bytes, storages } = writePickle(value);
@@ -297,8 +297,8 @@ class U(pickle.Unpickler):
 v = U(io.BytesIO(bytes.fromhex('${hex(bytes)}'))).load()
 out['repr'] = repr(v).encode()`);
     expect(new TextDecoder().decode(get(seen, 'repr'))).toBe(
-      "{'f8': ('torch._utils._rebuild_tensor_v3', ('storage', torch.storage.UntypedStorage, '0', 'cpu', 4), 0, (2, 2), (2, 1), False, ('collections.OrderedDict',), torch.float8_e4m3fn), " +
-        "'u16': ('torch._utils._rebuild_tensor_v3', ('storage', torch.storage.UntypedStorage, '1', 'cpu', 6), 0, (3,), (1,), True, ('collections.OrderedDict',), torch.uint16), " +
+      "{'f8': ('torch._utils._rebuild_tensor_v3', ('storage', torch.storage.UntypedStorage, '0', 'cpu', 4), 0, (2, 2), (2, 1), True, ('collections.OrderedDict',), torch.float8_e4m3fn), " +
+        "'u16': ('torch._utils._rebuild_tensor_v3', ('storage', torch.storage.UntypedStorage, '1', 'cpu', 6), 0, (3,), (1,), False, ('collections.OrderedDict',), torch.uint16), " +
         "'u16b': ('torch._utils._rebuild_tensor_v3', ('storage', torch.storage.UntypedStorage, '1', 'cpu', 6), 2, (1,), (1,), False, ('collections.OrderedDict',), torch.uint16)}",
     );
   });
