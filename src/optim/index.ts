@@ -3,3 +3,20 @@ export { Adam, AdamW, type AdamOptions, type AdamState } from './adam.ts';
 export { Optimizer, type ParamGroup, type ParamGroupInit } from './optimizer.ts';
 export { OptimizerStateError } from './py.ts';
 export { SGD, type SgdOptions, type SgdState } from './sgd.ts';
+export {
+  type AnyOptimizer,
+  type HyperparameterInfo,
+  type HyperparameterName,
+  type Hyperparameters,
+  type OptimizerEntry,
+  type OptimizerName,
+  createOptimizer,
+  hyperparametersOf,
+  isOptimizerName,
+  optimizerFromGroup,
+  optimizerName,
+  optimizerNames,
+  optimizers,
+  readHyperparameters,
+  setHyperparameters,
+} from './registry.ts';
