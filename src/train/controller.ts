@@ -86,7 +86,7 @@ export class RunController<T extends RunTarget = RunTarget> {
   stepOnce(): Promise<void> {
     return this.serial(async () => {
       if (this.runningNow) return;
-      if ((await this.slice(1, Infinity)) === undefined) return;
+      if ((await this.slice(1, Infinity, false)) === undefined) return;
       this.due.add('metrics');
       while (await this.runDue());
     });
@@ -157,20 +157,23 @@ export class RunController<T extends RunTarget = RunTarget> {
     const budget = this.opts.frameBudgetMs ?? 12;
     while (this.runningNow) {
       // A frame does either periodic work (metrics, an autosave) or a slice of steps, never both.
-      if (!(await this.runDue()) && (await this.slice(perFrame, budget)) === undefined) break;
+      if (!(await this.runDue()) && (await this.slice(perFrame, budget, true)) === undefined) break;
       await nextFrame();
     }
     this.setRunning(false);
   }
 
-  /** Up to `count` steps within `budgetMs`, stopping at a step that made work due; undefined after an error. */
-  private async slice(count: number, budgetMs: number): Promise<StepRecord[] | undefined> {
+  /**
+   * Up to `count` steps within `budgetMs`, stopping at a step that made work due (and, for the loop, at a
+   * pause: no step starts after it); undefined after an error.
+   */
+  private async slice(count: number, budgetMs: number, loop: boolean): Promise<StepRecord[] | undefined> {
     const start = performance.now();
     const records: StepRecord[] = [];
     try {
       for (let i = 0; i < count; i++) {
         records.push(await this.oneStep());
-        if (this.due.size > 0 || performance.now() - start >= budgetMs) break;
+        if (this.due.size > 0 || performance.now() - start >= budgetMs || (loop && !this.runningNow)) break;
       }
       return records;
     } catch (e) {
