@@ -13,7 +13,7 @@ import { saveTorchZip } from '../checkpoint/index.ts';
 import { type Backend, WebGpuBackend, selectBackend } from '../tensor/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { RunController } from '../train/controller.ts';
-import { Hints, Smoothed, drawNetwork, showNumbers } from './stage.ts';
+import { Hints, Smoothed, drawNetwork, showNumbers, showSnippet } from './stage.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
 import { modulePredict } from '../ui/decision-map/module-predict.ts';
@@ -72,8 +72,16 @@ function fillSelect(name: string, values: readonly string[], labels?: Record<str
 /** The setup's keys the form edits (the others, noise, n and arch, come from the URL). */
 const formKeys = ['dataset', 'preset', 'optim', 'lr', 'wd', 'batch', 'seed'] as const;
 
+/** The Model select's entry for an architecture of one's own (the editor's, or a file's). */
+const customPreset = 'custom';
+
 function showSetup(setup: Setup): void {
+  const presets = form.elements.namedItem('preset') as HTMLSelectElement;
+  presets.querySelector(`option[value=${customPreset}]`)?.remove();
+  if (setup.arch !== undefined)
+    presets.add(new Option('Custom architecture (edited or from a file)', customPreset));
   for (const key of formKeys) (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
+  if (setup.arch !== undefined) presets.value = customPreset;
 }
 
 /**
@@ -247,6 +255,7 @@ async function refresh(all: boolean): Promise<void> {
     ...(evaluation.accuracy === undefined ? {} : { accuracy: evaluation.accuracy }),
   });
   weights.tensors = await drawNetwork(network, sandbox);
+  showSnippet(sandbox);
   if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
 }
 
@@ -325,7 +334,11 @@ buttons.reset.addEventListener('click', () => {
     return refresh(true);
   });
 });
-bar.addEventListener('pth-loaded', () => void refresh(true));
+bar.addEventListener('pth-loaded', () => {
+  // What the file brought replaces an earlier "reset" or "paused".
+  status.note = '';
+  void refresh(true);
+});
 
 // "k" plays and pauses (YouTube's key), anywhere but in a field that takes typing.
 document.addEventListener('keydown', (event) => {
@@ -363,8 +376,10 @@ function formSetup(): { setup: Setup; problems: string[] } {
   const values = new FormData(form);
   const query = new URLSearchParams(location.search);
   for (const key of formKeys) query.set(key, String(values.get(key)));
-  // Picking another preset means that preset: the architecture of one's own (arch) goes; other changes keep it.
-  if (values.get('preset') !== sandbox.setup.preset) query.delete('arch');
+  // Picking a preset means that preset: the architecture of one's own (arch) goes; other changes keep it.
+  if (values.get('preset') === customPreset) query.set('preset', sandbox.setup.preset);
+  else if (sandbox.setup.arch !== undefined || values.get('preset') !== sandbox.setup.preset)
+    query.delete('arch');
   return parseSetup(query);
 }
 
@@ -418,6 +433,13 @@ async function copyLink(): Promise<void> {
   }
 }
 byId('copy-link').addEventListener('click', () => void copyLink());
+byId('copy-snippet').addEventListener('click', () => {
+  const code = byId('torch-snippet').textContent ?? '';
+  void navigator.clipboard.writeText(code).then(
+    () => (byId('snippet-note').textContent = 'Copied the PyTorch code.'),
+    () => (byId('snippet-note').textContent = 'The clipboard was refused: select the code and copy it.'),
+  );
+});
 
 function clearDigit(): void {
   byId('prediction').textContent = '';

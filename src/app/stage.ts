@@ -97,3 +97,22 @@ export class Hints {
     byId('hint').textContent = hint;
   }
 }
+
+/**
+ * The PyTorch code that opens what "Save checkpoint" downloads now: examples/pytorch/pthlab_arch.py builds the
+ * same nn.Module from the file's `arch`, and torch's own optimizer resumes from its optimizer_state_dict.
+ */
+export function showSnippet(sandbox: Sandbox): void {
+  const { dataset, preset, optim, lr } = sandbox.setup;
+  const file = `${dataset}_${preset}_checkpoint_step${sandbox.step}.pth`;
+  const torchClass = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' }[optim];
+  byId('torch-snippet').textContent = [
+    'import torch',
+    'from pthlab_arch import load_checkpoint  # examples/pytorch/pthlab_arch.py',
+    '',
+    `model, ck = load_checkpoint("${file}")`,
+    `optimizer = torch.optim.${torchClass}(model.parameters(), lr=${lr})`,
+    'optimizer.load_state_dict(ck["optimizer_state_dict"])',
+    '# or a bare state_dict: model.load_state_dict(torch.load("..._state_dict.pth"))',
+  ].join('\n');
+}

@@ -103,7 +103,8 @@ describe('the sandbox at 1366x768', () => {
     }
     const labels = await page.$$eval('.numbers dt', (dts) => dts.map((d) => d.textContent));
     expect(labels).toEqual(['Epoch', 'Step', 'Train loss', 'Test loss', 'Test accuracy']);
-    expect(await page.$eval('pth-network >>> figcaption', (el) => el.textContent)).toMatch(
+    const caption = await page.$eval('pth-network >>> figcaption', (el) => el.textContent ?? '');
+    expect(caption.replace(/\s+/g, ' ')).toMatch(
       /^\s*2 inputs → Linear 16 \(ReLU\) → Linear 3\. Edges: blue positive, orange negative weights\. Each unit shows its activation over the plane\./,
     );
     // Edges and unit maps are drawn: 2*16 + 10*3 edges (ten of 16 units shown), 2 + 10 + 3 maps.
