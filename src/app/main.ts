@@ -41,6 +41,7 @@ const bar = $('pth-checkpoint-bar');
 const pad = $('pth-draw-pad');
 const editor = $('pth-model-editor');
 const network = $('pth-network');
+const curve = $('pth-fit-curve');
 const buttons = {
   train: byId<HTMLButtonElement>('train'),
   pause: byId<HTMLButtonElement>('pause'),
@@ -158,7 +159,16 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   map.points = twoD ? sandbox.data : undefined;
   map.heldOut = twoD ? sandbox.heldOut : undefined;
   map.predict = twoD ? modulePredict(() => sandbox.model, sandbox.backend) : undefined;
+  // 1-D regression (sine): the data and the fitted curve.
+  const curveData = sandbox.data.kind === 'regression' && sandbox.data.features === 1;
+  byId('fit-section').hidden = !curveData;
+  curve.size = Math.max(200, Math.min(320, window.innerWidth - 70));
+  curve.points = curveData ? sandbox.data : undefined;
+  curve.predict = curveData ? modulePredict(() => sandbox.model, sandbox.backend, 1) : undefined;
   clearDigit();
+  // An image model's first layer: one 28x28 tile per unit, not a 786-pixel-wide strip.
+  const image = sandbox.data.imageShape;
+  weights.tile = image === undefined ? undefined : [image[1], image[2]];
   // The new sandbox keeps the page's data (neither a checkpoint nor an architecture changes it).
   const sameData = () => Promise.resolve(sandbox.data);
   bar.actions = new ModelCheckpoints({
@@ -257,6 +267,7 @@ async function refresh(all: boolean): Promise<void> {
   weights.tensors = await drawNetwork(network, sandbox);
   showSnippet(sandbox);
   if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
+  if (!byId('fit-section').hidden) await curve.redraw();
 }
 
 /**
@@ -334,9 +345,10 @@ buttons.reset.addEventListener('click', () => {
     return refresh(true);
   });
 });
+/** Notes about the run that a loaded file makes stale (a resumed checkpoint sets a note of its own). */
+const staleAfterLoad = new Set(['reset', 'paused', 'undone']);
 bar.addEventListener('pth-loaded', () => {
-  // What the file brought replaces an earlier "reset" or "paused".
-  status.note = '';
+  if (staleAfterLoad.has(status.note)) status.note = '';
   void refresh(true);
 });
 

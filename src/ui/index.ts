@@ -7,6 +7,7 @@ export { ModelCheckpoints, type CheckpointActions, type SavedFile } from './chec
 export { PthDecisionMap, type MapPoints, type PredictFn } from './decision-map/pth-decision-map.ts';
 export { modulePredict } from './decision-map/module-predict.ts';
 export { PthDrawPad } from './draw-pad/pth-draw-pad.ts';
+export { PthFitCurve, type CurvePoints, type CurvePredict } from './fit-curve/pth-fit-curve.ts';
 export { PthInspector } from './inspector/pth-inspector.ts';
 export { PthLossChart, type LossPoint } from './loss-chart/pth-loss-chart.ts';
 export { PthModelEditor, type ApplyDetail } from './model-editor/pth-model-editor.ts';

@@ -176,6 +176,22 @@ describe('the sandbox at 1366x768', () => {
     expect(await app(page, (a) => a.setup.lr)).toBe(0.003);
   });
 
+  it('shows the fitted curve over the sine data on the first screen', async () => {
+    const sine = await session.open('/?dataset=sine&preset=deep&lr=0.01');
+    await sine.setViewport({ width: 1366, height: 768 });
+    await ready(sine);
+    expect(await sine.$eval('#map-section', (el) => (el as HTMLElement).hidden)).toBe(true);
+    await sine.click('#step');
+    await sine.waitForFunction(() =>
+      document.querySelector('pth-fit-curve')?.shadowRoot?.textContent?.includes('mean squared error'),
+    );
+    const box = await sine.$eval('pth-fit-curve', (el) => el.getBoundingClientRect().bottom);
+    expect(box).toBeLessThanOrEqual(768);
+    expect(await sine.$eval('#n-test-accuracy-box', (el) => (el as HTMLElement).hidden)).toBe(true);
+    await sine.screenshot({ path: join(artifacts, 'sandbox-sine-1366.png') });
+    await sine.close();
+  });
+
   it('logged no console errors', () => {
     expect(session.errors).toEqual([]);
   });
@@ -210,6 +226,21 @@ describe('the sandbox on a 390x844 phone', () => {
       await page.screenshot({ path: join(artifacts, shot) });
       await page.screenshot({ path: join(artifacts, shot.replace('.png', '-full.png')), fullPage: true });
       expect(await serious(page)).toEqual([]);
+      if (dataset === 'mnist') {
+        // The first layer as 28x28 tiles, no wider than the panel; Clear takes the reading away.
+        const caption = await page.$eval('pth-weights >>> figcaption', (el) => el.textContent ?? '');
+        expect(caption.replace(/\s+/g, ' ').trim()).toBe(
+          '16 tiles of 28 × 28, one per output unit, blue < 0 < red',
+        );
+        expect(
+          await page.$eval('pth-weights >>> canvas.heatmap', (c) => c.getBoundingClientRect().width),
+        ).toBeLessThanOrEqual(322);
+        await page.evaluate(() => {
+          (document.getElementById('prediction') as HTMLElement).textContent = 'The model reads 7.';
+          document.querySelector('pth-draw-pad')?.clear();
+        });
+        expect(await page.$eval('#prediction', (el) => el.textContent)).toBe('');
+      }
       await page.close();
     });
   }
