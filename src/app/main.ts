@@ -243,10 +243,13 @@ function showStageNumbers(): void {
   );
 }
 
+/** Steps between two announcements of the status line while training (a multiple of the refresh's 20). */
+const milestoneSteps = 500;
+
 /**
  * Re-reads the model into the views; `all` also re-evaluates on the held-out rows and redraws (slower).
- * The status line (a polite live region) changes only here, at pause and every 20 steps, never per frame,
- * and its loss and accuracy are always the held-out ones.
+ * The status line (a polite live region) changes only here and at a pause, every 500 steps while training,
+ * never per frame, and its loss and accuracy are always the held-out ones.
  */
 async function refresh(all: boolean): Promise<void> {
   summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
@@ -254,9 +257,12 @@ async function refresh(all: boolean): Promise<void> {
   const evaluation = await sandbox.evaluate();
   testLoss = evaluation.loss;
   testAccuracy = evaluation.accuracy;
-  status.step = sandbox.step;
-  status.loss = evaluation.loss;
-  status.accuracy = evaluation.accuracy;
+  // While training, the live region speaks only at milestones; the big numbers show every refresh.
+  if (controller?.running !== true || sandbox.step % milestoneSteps === 0) {
+    status.step = sandbox.step;
+    status.loss = evaluation.loss;
+    status.accuracy = evaluation.accuracy;
+  }
   showStageNumbers();
   if (sandbox.step > 0) hints.update(sandbox, evaluation.loss, trainLoss.value, evaluation.accuracy);
   chart.push({
@@ -302,6 +308,8 @@ function setRunning(on: boolean): void {
     // Paused: the status announces where the run stands (its step and held-out numbers).
     status.note = status.note === 'training' ? 'paused' : status.note;
     status.step = sandbox.step;
+    if (testLoss !== undefined) status.loss = testLoss;
+    status.accuracy = testAccuracy;
   }
 }
 

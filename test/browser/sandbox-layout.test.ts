@@ -125,6 +125,12 @@ describe('the sandbox at 1366x768', () => {
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).pthlab.app.step >= 30, {
       timeout: 120_000,
     });
+    // The live region speaks at milestones only (every 500 steps), not at each frame or refresh.
+    for (let i = 0; i < 5; i++) {
+      const said = await page.$eval('pth-status >>> [role=status]', (el) => el.textContent ?? '');
+      expect(Number(/^step (\d+)/.exec(said)?.[1]) % 500, said).toBe(0);
+      await new Promise((r) => setTimeout(r, 150));
+    }
     // Changed while training: the optimizer takes it at its next step, its moments kept, the URL says it.
     await page.focus('#setup input[name=lr]');
     await page.keyboard.down('Control');

@@ -50,7 +50,12 @@ export function describeNetwork(
           kind: 'conv',
           after: [],
         }
-      : { label: `${inputShape[1]} inputs`, units: inputShape[1] as number, kind: 'input', after: [] },
+      : {
+          label: inputShape[1] === 1 ? '1 input' : `${inputShape[1]} inputs`,
+          units: inputShape[1] as number,
+          kind: 'input',
+          after: [],
+        },
   ];
   const edges: PictureEdges[] = [];
   if (spec.type !== 'Sequential' || !Array.isArray(spec['layers'])) {
