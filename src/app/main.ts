@@ -13,7 +13,9 @@ import { saveTorchZip } from '../checkpoint/index.ts';
 import { type Backend, WebGpuBackend, selectBackend } from '../tensor/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { RunController } from '../train/controller.ts';
-import { Hints, Smoothed, drawNetwork, showNumbers, showSnippet } from './stage.ts';
+import { csvData, isCsvFile, keepCsv } from './csv-source.ts';
+import { DatasetError } from '../train/datasets/index.ts';
+import { Hints, Smoothed, drawNetwork, isMilestone, showNumbers, showSnippet } from './stage.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
 import { modulePredict } from '../ui/decision-map/module-predict.ts';
@@ -51,6 +53,7 @@ const buttons = {
 };
 
 const source: DataSource = async (setup) => {
+  if (setup.dataset === 'csv') return csvData();
   if (setup.dataset !== 'mnist') return syntheticSource(setup);
   const { loadMnist } = await import('../train/datasets/mnist-browser.ts');
   return loadMnist({ perClass: 100, seed: setup.seed });
@@ -109,6 +112,11 @@ async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<
   try {
     next = await Sandbox.create(setup, source, await device);
   } catch (e) {
+    if (e instanceof DatasetError && setup.dataset === 'csv') {
+      // No CSV kept (a link opened in another browser), or one that no longer parses: say so, train spirals.
+      byId('problems').textContent = `${e.message}; using spirals.`;
+      return apply({ ...setup, dataset: 'spirals' }, restore, true);
+    }
     if (!(e instanceof ArchitectureError)) throw e;
     // An `arch` from a link that does not fit its data: say why, and train the preset instead.
     byId('problems').textContent += ` ${e.message}; using the preset.`;
@@ -243,13 +251,10 @@ function showStageNumbers(): void {
   );
 }
 
-/** Steps between two announcements of the status line while training (a multiple of the refresh's 20). */
-const milestoneSteps = 500;
-
 /**
  * Re-reads the model into the views; `all` also re-evaluates on the held-out rows and redraws (slower).
- * The status line (a polite live region) changes only here and at a pause, every 500 steps while training,
- * never per frame, and its loss and accuracy are always the held-out ones.
+ * The status line (a polite live region) changes only here and at a pause, at milestones while training
+ * (step 100, 200, 500, 1000, ...), never per frame, and its loss and accuracy are always the held-out ones.
  */
 async function refresh(all: boolean): Promise<void> {
   summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
@@ -258,7 +263,7 @@ async function refresh(all: boolean): Promise<void> {
   testLoss = evaluation.loss;
   testAccuracy = evaluation.accuracy;
   // While training, the live region speaks only at milestones; the big numbers show every refresh.
-  if (controller?.running !== true || sandbox.step % milestoneSteps === 0) {
+  if (controller?.running !== true || isMilestone(sandbox.step)) {
     status.step = sandbox.step;
     status.loss = evaluation.loss;
     status.accuracy = evaluation.accuracy;
@@ -437,6 +442,36 @@ form.addEventListener('change', (event) => {
   if ((liveKeys as readonly string[]).includes(name)) applyForm();
 });
 pad.addEventListener('pth-draw', () => void predictDigit());
+
+/** A CSV of one's own, picked or dropped: it becomes the data (a reset, with an Undo); an error says why. */
+async function useCsv(file: File): Promise<void> {
+  try {
+    await keepCsv(file);
+  } catch (e) {
+    byId('problems').textContent = (e as Error).message;
+    return;
+  }
+  byId('problems').textContent = '';
+  const { arch: _own, ...setup } = sandbox.setup;
+  await apply({ ...setup, dataset: 'csv' }, false);
+  status.note = `training on ${file.name}`;
+}
+const csvInput = byId<HTMLInputElement>('csv-file');
+csvInput.addEventListener('change', () => {
+  const file = csvInput.files?.[0];
+  if (file !== undefined) void useCsv(file).finally(() => (csvInput.value = ''));
+});
+// Before the checkpoint bar's page-wide drop (which takes checkpoint files): a dropped .csv is data.
+document.addEventListener(
+  'drop',
+  (event) => {
+    const file = event.dataTransfer?.files[0];
+    if (file === undefined || !isCsvFile(file)) return;
+    event.preventDefault();
+    void useCsv(file);
+  },
+  { capture: true },
+);
 pad.addEventListener('pth-clear', () => clearDigit());
 
 /**
@@ -497,7 +532,7 @@ async function predictDigit(): Promise<void> {
   );
 }
 
-fillSelect('dataset', datasetNames);
+fillSelect('dataset', datasetNames, { csv: 'CSV file (your own)' });
 fillSelect('preset', presetNames, presetLabels);
 fillSelect('optim', optimizerNames);
 const initial = parseSetup(location.search);

@@ -33,6 +33,13 @@ export function showNumbers(n: Numbers, classification: boolean): void {
   byId('n-test-accuracy-box').hidden = !classification;
 }
 
+/** Steps worth announcing while training: 100, 200, 500, 1000, 2000, 5000, ... (1, 2, 5 times a power of ten). */
+export function isMilestone(step: number): boolean {
+  if (step < 100) return false;
+  const power = 10 ** Math.floor(Math.log10(step));
+  return [1, 2, 5].some((m) => m * power === step);
+}
+
 /** An exponential moving average of per-batch losses (TensorBoard's smoothing, weight 0.9). */
 export class Smoothed {
   value: number | undefined;

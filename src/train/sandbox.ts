@@ -24,6 +24,8 @@ export type DataSource = (setup: Setup) => Promise<TabularData>;
 
 export const syntheticSource: DataSource = async (setup) => {
   if (setup.dataset === 'mnist') throw new Error('this page has no MNIST source');
+  if (setup.dataset === 'csv')
+    throw new Error('dataset=csv needs the CSV file itself (the sandbox page keeps it)');
   return makeSynthetic(setup.dataset, { n: setup.n, noise: setup.noise, seed: setup.seed });
 };
 

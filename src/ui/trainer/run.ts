@@ -22,8 +22,9 @@ export function setupFromAttributes(attrs: SetupAttributes): { setup: Setup; pro
     if (value !== null && value !== undefined) query.set(key, value);
   }
   const parsed = parseSetup(query);
-  if (parsed.setup.dataset === 'mnist') {
-    parsed.problems.push('dataset=mnist needs the sandbox page (it loads the digits); using spirals');
+  if (parsed.setup.dataset === 'mnist' || parsed.setup.dataset === 'csv') {
+    const why = parsed.setup.dataset === 'mnist' ? 'it loads the digits' : 'it keeps the CSV file';
+    parsed.problems.push(`dataset=${parsed.setup.dataset} needs the sandbox page (${why}); using spirals`);
     parsed.setup.dataset = 'spirals';
   }
   return parsed;
