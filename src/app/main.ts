@@ -201,7 +201,12 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   controller = new RunController(sandbox, {
     frameBudgetMs,
     metricsEvery: 20,
-    tasks: [{ every: 100, run: save }],
+    // Held-out metrics at most 5 times a second, the heavier pictures about twice: frames stay short.
+    metricsMinIntervalMs: 200,
+    tasks: [
+      { every: 20, minIntervalMs: 500, run: () => redrawViews() },
+      { every: 100, run: save },
+    ],
     onSlice: (records) => {
       // One chart update and one write of the numbers per frame, however many steps ran.
       for (const r of records) trainLoss.add(r.loss);
@@ -257,8 +262,10 @@ function showStageNumbers(): void {
  * (step 100, 200, 500, 1000, ...), never per frame, and its loss and accuracy are always the held-out ones.
  */
 async function refresh(all: boolean): Promise<void> {
-  summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
-  if (!all) return;
+  if (!all) {
+    summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
+    return;
+  }
   const evaluation = await sandbox.evaluate();
   testLoss = evaluation.loss;
   testAccuracy = evaluation.accuracy;
@@ -275,6 +282,12 @@ async function refresh(all: boolean): Promise<void> {
     heldOutLoss: evaluation.loss,
     ...(evaluation.accuracy === undefined ? {} : { accuracy: evaluation.accuracy }),
   });
+  if (controller?.running !== true) await redrawViews();
+}
+
+/** The pictures of the model (network, weights, map or curve, summary, snippet): each frame of its own. */
+async function redrawViews(): Promise<void> {
+  summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
   weights.tensors = await drawNetwork(network, sandbox);
   showSnippet(sandbox);
   if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
@@ -330,6 +343,7 @@ function play(): void {
     if (run !== controller) return;
     status.step = sandbox.step;
     showStageNumbers();
+    await redrawViews();
     await save();
   });
   buttons.pause.focus();
@@ -360,6 +374,21 @@ buttons.reset.addEventListener('click', () => {
 });
 /** Notes about the run that a loaded file makes stale (a resumed checkpoint sets a note of its own). */
 const staleAfterLoad = new Set(['reset', 'paused', 'undone']);
+// The chart's log scale is a reader's preference: kept across reloads (and setups) in localStorage.
+const logScaleKey = 'pthlab-log-scale';
+try {
+  chart.logScale = localStorage.getItem(logScaleKey) === '1';
+} catch {
+  // storage refused: the linear default
+}
+chart.addEventListener('pth-scale', (event) => {
+  try {
+    localStorage.setItem(logScaleKey, event.detail.logScale ? '1' : '0');
+  } catch {
+    // storage refused: the choice lasts for this page only
+  }
+});
+
 bar.addEventListener('pth-loaded', () => {
   if (staleAfterLoad.has(status.note)) status.note = '';
   void refresh(true);

@@ -23,6 +23,8 @@ export interface RunTarget {
 /** Work due every `every` steps (an autosave), run in a frame of its own after the step that made it due. */
 export interface PeriodicTask {
   every: number;
+  /** While training, at most once in this many milliseconds (heavy redraws); default no limit. */
+  minIntervalMs?: number;
   run(): Promise<void>;
 }
 
@@ -33,6 +35,8 @@ export interface RunControllerOptions {
   stepsPerFrame?: number;
   /** Evaluate on the held-out rows every this many steps (default 20). */
   metricsEvery?: number;
+  /** While training, evaluate at most once in this many milliseconds (default no limit). */
+  metricsMinIntervalMs?: number;
   tasks?: readonly PeriodicTask[];
   /** Waits for the next frame (default: requestAnimationFrame where there is one, else a macrotask). */
   nextFrame?: () => Promise<unknown>;
@@ -52,6 +56,8 @@ export class RunController<T extends RunTarget = RunTarget> {
   private readonly pending: ((target: T) => void)[] = [];
   private readonly due = new Set<PeriodicTask | 'metrics'>();
   private inStep = false;
+  /** When each kind of periodic work last ran (performance.now()), for minIntervalMs. */
+  private readonly lastRun = new Map<PeriodicTask | 'metrics', number>();
 
   constructor(
     private current: T,
@@ -197,9 +203,18 @@ export class RunController<T extends RunTarget = RunTarget> {
     }
     this.opts.onStep?.(record);
     const every = this.opts.metricsEvery ?? 20;
-    if (this.current.evaluate !== undefined && record.step % every === 0) this.due.add('metrics');
-    for (const task of this.opts.tasks ?? []) if (record.step % task.every === 0) this.due.add(task);
+    if (this.current.evaluate !== undefined && record.step % every === 0)
+      this.markDue('metrics', this.opts.metricsMinIntervalMs);
+    for (const task of this.opts.tasks ?? [])
+      if (record.step % task.every === 0) this.markDue(task, task.minIntervalMs);
     return record;
+  }
+
+  /** Due now, unless (while training) it ran less than `minIntervalMs` ago. */
+  private markDue(work: PeriodicTask | 'metrics', minIntervalMs = 0): void {
+    const last = this.lastRun.get(work);
+    if (this.runningNow && last !== undefined && performance.now() - last < minIntervalMs) return;
+    this.due.add(work);
   }
 
   /** Runs one piece of due work; true when there was one. */
@@ -207,6 +222,7 @@ export class RunController<T extends RunTarget = RunTarget> {
     const [first] = this.due;
     if (first === undefined) return false;
     this.due.delete(first);
+    this.lastRun.set(first, performance.now());
     if (first === 'metrics') await this.refresh();
     else await first.run();
     return true;

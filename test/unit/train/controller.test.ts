@@ -132,6 +132,28 @@ describe('RunController', () => {
     expect(controller.running).toBe(false);
   });
 
+  it('runs throttled work at most once per interval while training, and again when stepping by hand', async () => {
+    const target = new FakeTarget();
+    target.trainStep = async function () {
+      return { step: ++this.step, loss: 1 };
+    };
+    let redraws = 0;
+    const controller: RunController<FakeTarget> = new RunController(target, {
+      stepsPerFrame: 5,
+      metricsEvery: 5,
+      metricsMinIntervalMs: 1e9,
+      tasks: [{ every: 5, minIntervalMs: 1e9, run: () => Promise.resolve(void redraws++) }],
+      nextFrame: () => {
+        if (target.step >= 50) controller.pause();
+        return Promise.resolve();
+      },
+    });
+    await controller.start();
+    expect([target.step, target.evaluations, redraws]).toEqual([50, 1, 1]);
+    await controller.stepOnce(); // paused: a step by hand always refreshes
+    expect(target.evaluations).toBe(2);
+  });
+
   it('stops on a failed step and reports it; runSteps throws it', async () => {
     const target = new FakeTarget();
     target.trainStep = () => Promise.reject(new Error('diverged'));
