@@ -14,8 +14,18 @@ import { type Backend, WebGpuBackend, selectBackend } from '../tensor/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { RunController } from '../train/controller.ts';
 import { csvData, isCsvFile, keepCsv } from './csv-source.ts';
+import { clearDigit, readDigit } from './digit.ts';
+import { copyLink, fillSelect, isLiveKey, onlyLiveChanges, readForm, showSetup } from './setup-form.ts';
 import { DatasetError } from '../train/datasets/index.ts';
-import { Hints, Smoothed, drawNetwork, isMilestone, showNumbers, showSnippet } from './stage.ts';
+import {
+  Hints,
+  Smoothed,
+  drawNetwork,
+  nextMilestone,
+  keepLogScale,
+  showNumbers,
+  showSnippet,
+} from './stage.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
 import { modulePredict } from '../ui/decision-map/module-predict.ts';
@@ -67,26 +77,8 @@ const trainLoss = new Smoothed();
 const hints = new Hints();
 let testLoss: number | undefined;
 let testAccuracy: number | undefined;
-
-function fillSelect(name: string, values: readonly string[], labels?: Record<string, string>): void {
-  const select = form.elements.namedItem(name) as HTMLSelectElement;
-  select.replaceChildren(...values.map((v) => new Option(labels?.[v] ?? v, v)));
-}
-
-/** The setup's keys the form edits (the others, noise, n and arch, come from the URL). */
-const formKeys = ['dataset', 'preset', 'optim', 'lr', 'wd', 'batch', 'seed'] as const;
-
-/** The Model select's entry for an architecture of one's own (the editor's, or a file's). */
-const customPreset = 'custom';
-
-function showSetup(setup: Setup): void {
-  const presets = form.elements.namedItem('preset') as HTMLSelectElement;
-  presets.querySelector(`option[value=${customPreset}]`)?.remove();
-  if (setup.arch !== undefined)
-    presets.add(new Option('Custom architecture (edited or from a file)', customPreset));
-  for (const key of formKeys) (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
-  if (setup.arch !== undefined) presets.value = customPreset;
-}
+/** The step the status line last spoke of. */
+let announced = 0;
 
 /**
  * The device, chosen once: WebGPU where the page has a hardware adapter, else the CPU backend, with a visible
@@ -158,7 +150,7 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   const setup = next.setup;
   pthlab['app'] = sandbox;
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
-  showSetup(setup);
+  showSetup(form, setup);
   showEditor();
   const twoD = sandbox.data.kind === 'classification' && sandbox.data.features === 2;
   byId('map-section').hidden = !twoD;
@@ -226,6 +218,7 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   hints.clear();
   testLoss = undefined;
   testAccuracy = undefined;
+  announced = 0;
   byId('run-error').textContent = '';
   status.note = note;
   if (restore) await restoreAutosave();
@@ -270,7 +263,8 @@ async function refresh(all: boolean): Promise<void> {
   testLoss = evaluation.loss;
   testAccuracy = evaluation.accuracy;
   // While training, the live region speaks only at milestones; the big numbers show every refresh.
-  if (controller?.running !== true || isMilestone(sandbox.step)) {
+  if (controller?.running !== true || sandbox.step >= nextMilestone(announced)) {
+    announced = sandbox.step;
     status.step = sandbox.step;
     status.loss = evaluation.loss;
     status.accuracy = evaluation.accuracy;
@@ -368,26 +362,14 @@ buttons.reset.addEventListener('click', () => {
     trainLoss.clear();
     hints.clear();
     status.note = 'reset';
+    announced = 0;
     byId('run-error').textContent = '';
     return refresh(true);
   });
 });
 /** Notes about the run that a loaded file makes stale (a resumed checkpoint sets a note of its own). */
 const staleAfterLoad = new Set(['reset', 'paused', 'undone']);
-// The chart's log scale is a reader's preference: kept across reloads (and setups) in localStorage.
-const logScaleKey = 'pthlab-log-scale';
-try {
-  chart.logScale = localStorage.getItem(logScaleKey) === '1';
-} catch {
-  // storage refused: the linear default
-}
-chart.addEventListener('pth-scale', (event) => {
-  try {
-    localStorage.setItem(logScaleKey, event.detail.logScale ? '1' : '0');
-  } catch {
-    // storage refused: the choice lasts for this page only
-  }
-});
+keepLogScale(chart);
 
 bar.addEventListener('pth-loaded', () => {
   if (staleAfterLoad.has(status.note)) status.note = '';
@@ -422,34 +404,14 @@ editor.addEventListener(
   (event) => void apply({ ...sandbox.setup, arch: event.detail.spec }, false),
 );
 
-/** The keys that change while training, without a reset. */
-const liveKeys = ['lr', 'wd', 'batch'] as const;
-
-/** The setup the form shows, read by the URL's rules (bad values reported, the current value kept). */
-function formSetup(): { setup: Setup; problems: string[] } {
-  const values = new FormData(form);
-  const query = new URLSearchParams(location.search);
-  for (const key of formKeys) query.set(key, String(values.get(key)));
-  // Picking a preset means that preset: the architecture of one's own (arch) goes; other changes keep it.
-  if (values.get('preset') === customPreset) query.set('preset', sandbox.setup.preset);
-  else if (sandbox.setup.arch !== undefined || values.get('preset') !== sandbox.setup.preset)
-    query.delete('arch');
-  return parseSetup(query);
-}
-
 /**
  * Learning rate, weight decay and batch size apply to the running optimizer at its next step (its state
  * kept); anything else rebuilds the run (with an Undo). True when the change was live.
  */
 function applyForm(): boolean {
-  const { setup, problems } = formSetup();
+  const { setup, problems } = readForm(form, sandbox.setup);
   byId('problems').textContent = problems.join(' ');
-  const current = sandbox.setup;
-  const others = (Object.keys(setup) as (keyof Setup)[]).filter(
-    (k) =>
-      !(liveKeys as readonly string[]).includes(k) && JSON.stringify(setup[k]) !== JSON.stringify(current[k]),
-  );
-  if (others.length > 0 || Object.keys(current).length !== Object.keys(setup).length) {
+  if (!onlyLiveChanges(setup, sandbox.setup)) {
     void apply(setup, false);
     return false;
   }
@@ -468,9 +430,9 @@ form.addEventListener('submit', (event) => {
 // A live setting takes effect as soon as it is changed (Enter, or leaving the field).
 form.addEventListener('change', (event) => {
   const name = (event.target as HTMLInputElement).name;
-  if ((liveKeys as readonly string[]).includes(name)) applyForm();
+  if (isLiveKey(name)) applyForm();
 });
-pad.addEventListener('pth-draw', () => void predictDigit());
+pad.addEventListener('pth-draw', () => void readDigit(pad, sandbox.model, sandbox.backend));
 
 /** A CSV of one's own, picked or dropped: it becomes the data (a reset, with an Undo); an error says why. */
 async function useCsv(file: File): Promise<void> {
@@ -503,19 +465,6 @@ document.addEventListener(
 );
 pad.addEventListener('pth-clear', () => clearDigit());
 
-/**
- * "Copy link": the page's URL, which carries the whole setup (apply() keeps it current), on the clipboard.
- * Where the clipboard is refused (no permission, an insecure origin), the link is shown to copy by hand.
- */
-async function copyLink(): Promise<void> {
-  const note = byId('link-note');
-  try {
-    await navigator.clipboard.writeText(location.href);
-    note.textContent = `Copied the link to this setup: ${location.href}`;
-  } catch {
-    note.textContent = `Copy this link to the setup: ${location.href}`;
-  }
-}
 byId('copy-link').addEventListener('click', () => void copyLink());
 byId('copy-snippet').addEventListener('click', () => {
   const code = byId('torch-snippet').textContent ?? '';
@@ -525,45 +474,9 @@ byId('copy-snippet').addEventListener('click', () => {
   );
 });
 
-function clearDigit(): void {
-  byId('prediction').textContent = '';
-  byId('digit-bars').replaceChildren();
-}
-
-/** The drawn digit's ten probabilities as bars, and the most likely one in words. */
-async function predictDigit(): Promise<void> {
-  const { fromHost, noGrad, F } = await import('../tensor/index.ts');
-  // Resized by the WGSL kernel where there is a WebGPU adapter (the pad says where).
-  const digit = await pad.readMnist();
-  const m = sandbox.model;
-  m.eval();
-  const probabilities = await noGrad(() =>
-    F.softmax(m.forward(fromHost(digit, [1, 1, 28, 28], { backend: sandbox.backend })), -1),
-  ).data();
-  m.train();
-  let best = 0;
-  for (let c = 1; c < probabilities.length; c++)
-    if ((probabilities[c] as number) > (probabilities[best] as number)) best = c;
-  byId('prediction').textContent = `The model reads ${best}.`;
-  byId('digit-bars').replaceChildren(
-    ...Array.from(probabilities, (p, digit) => {
-      const li = document.createElement('li');
-      const bar = document.createElement('span');
-      bar.className = 'bar';
-      bar.style.width = `${(100 * p).toFixed(1)}%`;
-      const label = document.createElement('span');
-      label.textContent = String(digit);
-      const value = document.createElement('span');
-      value.textContent = `${(100 * p).toFixed(0)}%`;
-      li.append(label, bar, value);
-      return li;
-    }),
-  );
-}
-
-fillSelect('dataset', datasetNames, { csv: 'CSV file (your own)' });
-fillSelect('preset', presetNames, presetLabels);
-fillSelect('optim', optimizerNames);
+fillSelect(form, 'dataset', datasetNames, { csv: 'CSV file (your own)' });
+fillSelect(form, 'preset', presetNames, presetLabels);
+fillSelect(form, 'optim', optimizerNames);
 const initial = parseSetup(location.search);
 byId('problems').textContent = initial.problems.join(' ');
 await apply(initial.setup, true);

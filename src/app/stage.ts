@@ -6,6 +6,7 @@
 import type { Sandbox } from '../train/sandbox.ts';
 import { dataBounds } from '../ui/decision-map/grid.ts';
 import { describeNetwork, unitMaps } from '../ui/network/picture.ts';
+import type { PthLossChart } from '../ui/loss-chart/pth-loss-chart.ts';
 import type { PthNetwork } from '../ui/network/pth-network.ts';
 import { formatNumber, formatPercent } from '../ui/shared.styles.ts';
 import { weightsFromModule } from '../ui/weights/from-module.ts';
@@ -33,11 +34,13 @@ export function showNumbers(n: Numbers, classification: boolean): void {
   byId('n-test-accuracy-box').hidden = !classification;
 }
 
-/** Steps worth announcing while training: 100, 200, 500, 1000, 2000, 5000, ... (1, 2, 5 times a power of ten). */
-export function isMilestone(step: number): boolean {
-  if (step < 100) return false;
-  const power = 10 ** Math.floor(Math.log10(step));
-  return [1, 2, 5].some((m) => m * power === step);
+/**
+ * The next step worth announcing while training after `step`: 100, 200, 500, 1000, 2000, 5000, ... (1, 2, 5
+ * times a power of ten). The held-out refresh is throttled, so the status speaks at the first refresh at or
+ * after it.
+ */
+export function nextMilestone(step: number): number {
+  for (let power = 100; ; power *= 10) for (const m of [1, 2, 5]) if (m * power > step) return m * power;
 }
 
 /** An exponential moving average of per-batch losses (TensorBoard's smoothing, weight 0.9). */
@@ -122,4 +125,22 @@ export function showSnippet(sandbox: Sandbox): void {
     'optimizer.load_state_dict(ck["optimizer_state_dict"])',
     '# or a bare state_dict: model.load_state_dict(torch.load("..._state_dict.pth"))',
   ].join('\n');
+}
+
+const logScaleKey = 'pthlab-log-scale';
+
+/** The chart's log scale is a reader's preference: kept across reloads (and setups) in localStorage. */
+export function keepLogScale(chart: PthLossChart): void {
+  try {
+    chart.logScale = localStorage.getItem(logScaleKey) === '1';
+  } catch {
+    // storage refused: the linear default
+  }
+  chart.addEventListener('pth-scale', (event) => {
+    try {
+      localStorage.setItem(logScaleKey, event.detail.logScale ? '1' : '0');
+    } catch {
+      // storage refused: the choice lasts for this page only
+    }
+  });
 }

@@ -163,8 +163,13 @@ export class PthLossChart extends LitElement {
         <figcaption>${this.summary}</figcaption>
       </figure>
       <label class="scale"
-        ><input type="checkbox" .checked=${this.logScale} @change=${this.onScale} /> Log scale for the
-        losses</label
+        ><input
+          type="checkbox"
+          aria-label="Log scale for the losses"
+          .checked=${this.logScale}
+          @change=${this.onScale}
+        />
+        Log scale for the losses</label
       >
       <details>
         <summary>Data table (last ${tableRows} steps)</summary>
