@@ -27,9 +27,13 @@ export interface PageReport {
   rows: PageRow[];
 }
 
+// Every preset: the CNN's step is the slowest, the one a time-sliced loop must keep frames short for.
 const setups = [
+  { name: 'spirals linear', url: '/?dataset=spirals&preset=linear&seed=1' },
   { name: 'spirals mlp', url: '/?dataset=spirals&preset=mlp&seed=1' },
+  { name: 'spirals deep', url: '/?dataset=spirals&preset=deep&seed=1' },
   { name: 'digits mlp', url: '/?dataset=mnist&preset=mlp&seed=1' },
+  { name: 'digits cnn', url: '/?dataset=mnist&preset=cnn&seed=1' },
 ];
 
 // Installed before the page's own scripts: frame times, long tasks, and the first step's time.

@@ -107,7 +107,7 @@ describe('components in the browser', () => {
   it('reaches every control with the keyboard, in page order', async () => {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const seen: string[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 11; i++) {
       await page.keyboard.press('Tab');
       seen.push(await focused(page));
     }
@@ -116,6 +116,7 @@ describe('components in the browser', () => {
       'button|Save state_dict',
       'button|Export safetensors',
       'input|Load a .pth, .pt or .safetensors file into the model',
+      'input|Log scale for the losses',
       'summary|Data table (last 10 steps)',
       'summary|Predicted share of the plane per class',
       'select|0.weight (16, 2)',

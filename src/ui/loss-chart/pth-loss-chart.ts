@@ -4,8 +4,11 @@
  * a data table of the most recent points, in a `<details>` reachable by keyboard.
  *
  * A thin view: call `push(point)` per step (held-out loss and accuracy may be missing on most steps), or set
- * `points`; `reset()` clears it.
+ * `points`; `reset()` clears it. The per-batch loss is drawn faint with its smoothed line (an exponential
+ * moving average, TensorBoard's weight 0.9) over it; `logScale` puts the losses on a log axis (the checkbox
+ * sets it and fires `pth-scale`, so a page can keep the choice).
  *
+ * @fires pth-scale - detail: { logScale }, after the log-scale checkbox changed.
  * @csspart plot - the element uPlot draws in.
  * @csspart table - the data table.
  */
@@ -30,11 +33,14 @@ export class PthLossChart extends LitElement {
   static override properties = {
     points: { attribute: false },
     label: { type: String },
+    logScale: { type: Boolean, attribute: 'log-scale' },
   };
 
   declare points: LossPoint[];
   /** The figure's accessible name. */
   declare label: string;
+  /** Losses on a logarithmic axis. */
+  declare logScale: boolean;
 
   static override styles = [sharedStyles, ...lossChartStyles];
 
@@ -44,6 +50,7 @@ export class PthLossChart extends LitElement {
     super();
     this.points = [];
     this.label = 'Loss and accuracy by step';
+    this.logScale = false;
   }
 
   push(point: LossPoint): void {
@@ -67,15 +74,34 @@ export class PthLossChart extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('points')) this.mounted?.plot.setData(this.series());
+    if (changed.has('logScale') && this.mounted !== undefined) {
+      // uPlot fixes a scale's distribution when it is built: build it again.
+      this.mounted.dispose();
+      this.mounted = undefined;
+      this.firstUpdated();
+    } else if (changed.has('points')) this.mounted?.plot.setData(this.series());
+  }
+
+  private onScale(event: Event): void {
+    this.logScale = (event.target as HTMLInputElement).checked;
+    this.dispatchEvent(
+      new CustomEvent('pth-scale', { detail: { logScale: this.logScale }, bubbles: true, composed: true }),
+    );
   }
 
   private series(): uPlot.AlignedData {
     const p = this.points;
     const pick = (f: (q: LossPoint) => number | undefined) => p.map((q) => f(q) ?? null);
+    let ema: number | undefined;
+    const smoothed = p.map((q) => {
+      if (q.trainLoss === undefined || !Number.isFinite(q.trainLoss)) return null;
+      ema = ema === undefined ? q.trainLoss : 0.9 * ema + 0.1 * q.trainLoss;
+      return ema;
+    });
     return [
       p.map((q) => q.step),
       pick((q) => q.trainLoss),
+      smoothed,
       pick((q) => q.heldOutLoss),
       pick((q) => (q.accuracy === undefined ? undefined : q.accuracy * 100)),
     ];
@@ -86,7 +112,11 @@ export class PthLossChart extends LitElement {
       width,
       height: 220,
       legend: { show: true },
-      scales: { x: { time: false }, pct: { range: [0, 100] } },
+      scales: {
+        x: { time: false },
+        pct: { range: [0, 100] },
+        ...(this.logScale ? { y: { distr: 3 as const } } : {}),
+      },
       axes: [
         { label: 'step' },
         { label: 'loss', scale: 'y' },
@@ -94,7 +124,14 @@ export class PthLossChart extends LitElement {
       ],
       series: [
         { label: 'step' },
-        { label: 'train loss', stroke: '#2a5bd7', width: 1.5, scale: 'y', spanGaps: true },
+        {
+          label: 'train loss (per batch)',
+          stroke: 'rgba(42, 91, 215, 0.3)',
+          width: 1,
+          scale: 'y',
+          spanGaps: true,
+        },
+        { label: 'train loss (smoothed)', stroke: '#2a5bd7', width: 2, scale: 'y', spanGaps: true },
         { label: 'held-out loss', stroke: '#e8710a', width: 1.5, scale: 'y', spanGaps: true },
         { label: 'accuracy', stroke: '#188038', width: 1.5, scale: 'pct', spanGaps: true, dash: [4, 3] },
       ],
@@ -125,6 +162,15 @@ export class PthLossChart extends LitElement {
         <div class="plot" part="plot" aria-hidden="true"></div>
         <figcaption>${this.summary}</figcaption>
       </figure>
+      <label class="scale"
+        ><input
+          type="checkbox"
+          aria-label="Log scale for the losses"
+          .checked=${this.logScale}
+          @change=${this.onScale}
+        />
+        Log scale for the losses</label
+      >
       <details>
         <summary>Data table (last ${tableRows} steps)</summary>
         ${
@@ -160,6 +206,9 @@ export class PthLossChart extends LitElement {
 customElements.define('pth-loss-chart', PthLossChart);
 
 declare global {
+  interface HTMLElementEventMap {
+    'pth-scale': CustomEvent<{ logScale: boolean }>;
+  }
   interface HTMLElementTagNameMap {
     'pth-loss-chart': PthLossChart;
   }

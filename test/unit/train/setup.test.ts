@@ -26,7 +26,7 @@ describe('url state', () => {
     const { setup, problems } = parseSetup('dataset=cats&lr=-1&seed=1.5&batch=&wat=1&optim=adam&optim=sgd');
     expect(setup).toEqual(defaultSetup);
     expect(problems).toEqual([
-      'dataset=cats is not one of spirals, moons, circles, xor, blobs, sine, mnist; it is ignored',
+      'dataset=cats is not one of spirals, moons, circles, xor, blobs, sine, mnist, csv; it is ignored',
       'lr=-1 is not a number from 0.000001 to 10; using 0.01',
       'seed=1.5 is not a whole number from 0 to 4294967295; using 1',
       'batch= is not a whole number from 1 to 4096; using 32',
