@@ -1,17 +1,19 @@
 /**
- * `npm run bench [-- --json] [-- --only engine|checkpoint|page] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
+ * `npm run bench [-- --json] [-- --only engine|checkpoint|page|attention] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
  * measured in the same run on this machine, reported as ratios. Never a pass/fail threshold: the machine is
  * shared and noisy. Progress goes to stderr; stdout holds the tables, or with --json ONE JSON object:
- * `{ rows, adapter, peers, notes, checkpoint, page }` (the parts not run are left out).
+ * `{ rows, adapter, peers, notes, checkpoint, page, attention }` (the parts not run are left out). `attention`
+ * (bench/attention.ts) is the fused causal attention kernel against its composite on the same adapter, in Node.
  */
 import { parseArgs } from 'node:util';
+import { type AttentionReport, attentionReport, attentionTable } from './attention.ts';
 import { type IoReport, checkpointIoReport } from './checkpoint-io.ts';
 import { type EngineReport, engineReport } from './engine/report.ts';
 import { engineTable } from './engine/table.ts';
 import { type PageReport, pageReport, pageTable } from './page/report.ts';
 import { type CellBudget, type Column, columns as allColumns, defaultBudget } from './engine/workloads.ts';
 
-const parts = ['engine', 'checkpoint', 'page'] as const;
+const parts = ['engine', 'checkpoint', 'page', 'attention'] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -65,22 +67,28 @@ const columns = chosenColumns(values.columns);
 let engine: EngineReport | undefined;
 let checkpoint: IoReport | undefined;
 let page: PageReport | undefined;
+let attention: AttentionReport | undefined;
 if (run.includes('engine')) engine = await engineReport({ columns, budget: chosenBudget(values.seconds) });
 if (run.includes('checkpoint')) {
   process.stderr.write('checkpoint I/O...\n');
   checkpoint = await checkpointIoReport();
 }
 if (run.includes('page')) page = await pageReport();
+if (run.includes('attention')) {
+  process.stderr.write('attention: fused vs composite...\n');
+  attention = await attentionReport(chosenBudget(values.seconds));
+}
 
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}) })}\n`,
+    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(attention ? { attention } : {}) })}\n`,
   );
 } else {
   const tables = [
     engine && engineTable(engine),
     checkpoint && checkpointTable(checkpoint),
     page && pageTable(page),
+    attention && attentionTable(attention),
   ];
   process.stdout.write(`${tables.filter((t) => t !== undefined).join('\n\n')}\n`);
 }

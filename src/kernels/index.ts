@@ -21,3 +21,5 @@ export * from './embedding.ts';
 export * from './resize.ts';
 export * from './strided-copy.ts';
 export * from './optimizer.ts';
+export * from './pad.ts';
+export * from './where.ts';

@@ -40,7 +40,8 @@ export abstract class Module {
     return 1;
   }
 
-  abstract forward(input: Tensor): Tensor;
+  /** One or several inputs (attention: queries, keys, values; a GPT: ids and targets), one output. */
+  abstract forward(...inputs: Tensor[]): Tensor;
 
   // ---- registration --------------------------------------------------------------------------------
 

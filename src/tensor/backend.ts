@@ -11,6 +11,7 @@
  * - float32 buffers hold float32; 'int64' buffers hold class ids / indices as int32 (see DType).
  * - Host-side scalars (learning rate, bias corrections, dropout seeds) are plain arguments.
  */
+import type { AttentionGeometry } from '../kernels/attention.ts';
 import type { BinaryOp } from '../kernels/binary.ts';
 import type { Conv2dShape as Conv2dGeometry } from '../kernels/conv2d.ts';
 import type { AdamHyper, SgdOptions as SgdHyper } from '../kernels/optimizer.ts';
@@ -58,6 +59,8 @@ export interface MatmulGeometry {
 // Conv2dGeometry: NCHW conv2d, groups = 1. Pool2dGeometry: NCHW pooling, ceil_mode = False.
 // SgdHyper: torch.optim.SGD's single-tensor update. AdamHyper: Adam / AdamW with host-computed scalars.
 export type { Conv2dGeometry, Pool2dGeometry, SgdHyper, AdamHyper };
+// AttentionGeometry: (heads, t, d) views of (B, H, T, D) and the scale on q . k (src/kernels/attention.ts).
+export type { AttentionGeometry };
 
 export interface Backend {
   readonly name: string;
@@ -89,6 +92,20 @@ export interface Backend {
   expand(x: DeviceBuffer, shape: Shape, outShape: Shape): DeviceBuffer;
   /** Output dim i is input dim perm[i]; materialised. */
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer;
+  /**
+   * Zero padding of x (contiguous, `shape`) by before[d] / after[d] elements along each dim d; a negative
+   * amount crops, so this is narrow too (torch's F.pad with negative pads). 32-bit values of either dtype.
+   */
+  pad(x: DeviceBuffer, shape: Shape, before: readonly number[], after: readonly number[]): DeviceBuffer;
+  /** torch.where: cond != 0 ? a : b elementwise, broadcasting all three (cond is float32 0/1). */
+  where(
+    cond: DeviceBuffer,
+    condShape: Shape,
+    a: DeviceBuffer,
+    aShape: Shape,
+    b: DeviceBuffer,
+    bShape: Shape,
+  ): DeviceBuffer;
 
   // Linear algebra and convolutions.
   /** (batch, m, n) = op(A) @ op(B). */
@@ -142,4 +159,24 @@ export interface Backend {
     numel: number,
     h: AdamHyper,
   ): void;
+
+  // Fused causal attention (src/kernels/attention.ts, shaders/attention.wgsl): the kernels take D a multiple
+  // of 4 (attentionKernelFits); functional/attention.ts composes anything else.
+  /** softmax(scale q k^T, causal) v: out (heads, t, d), and P (heads, t, t) for the backward. */
+  attention(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { out: DeviceBuffer; probs: DeviceBuffer };
+  /** dq, dk, dv from dOut and the forward's inputs, P and out. */
+  attentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probs: DeviceBuffer,
+    out: DeviceBuffer,
+    dOut: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { dq: DeviceBuffer; dk: DeviceBuffer; dv: DeviceBuffer };
 }

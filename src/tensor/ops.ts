@@ -4,8 +4,9 @@
  * linear, ...) is composed from these in functional/. Autograd (autograd.ts) and Tensor (tensor.ts) read
  * this table and nothing else; a new device only implements the Backend interface.
  *
- * 22 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 3 movement, matmul, conv2d,
- * 2 poolings, embedding.
+ * 24 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 4 movement (reshape, permute, expand, pad;
+ * pad with negative amounts is narrow), where, matmul, conv2d, 2 poolings, embedding. cat, split, narrow and
+ * masked_fill are composed from pad and where (Tensor, functional/join.ts), as teenygrad composes them.
  */
 import type {
   Backend,
@@ -193,61 +194,141 @@ const expand: OpDef<{ shape: Shape }> = {
   backward: (be, dy, { inputs, out }) => [sumTo(be, dy, out.shape, arg(inputs, 0).shape)],
 };
 
+/**
+ * Zero padding by before[d] / after[d] along each dim; negative amounts crop, so narrow is pad too. The
+ * backward of pad(x, before, after) is pad(dy, -before, -after): the crop of dy back to x's window.
+ */
+const pad: OpDef<{ before: readonly number[]; after: readonly number[] }> = {
+  name: 'pad',
+  forward: (be, inputs, { before, after }) => {
+    const x = arg(inputs, 0);
+    const shape = x.shape.map((d, i) => d + (before[i] as number) + (after[i] as number));
+    return { out: { buf: be.pad(x.buf, x.shape, before, after), shape, dtype: x.dtype }, saved: null };
+  },
+  backward: (be, dy, { out, attrs }) => [
+    be.pad(
+      dy,
+      out.shape,
+      attrs.before.map((v) => -v),
+      attrs.after.map((v) => -v),
+    ),
+  ],
+};
+
+/**
+ * where(cond, a, b): cond != 0 ? a : b, all three broadcast (cond: float32 0/1, no gradient). Each branch's
+ * gradient is dy where it was chosen and 0 elsewhere, summed back to its own shape.
+ */
+const where: OpDef = {
+  name: 'where',
+  forward: (be, inputs) => {
+    const [c, a, b] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
+    const shape = broadcastShapes(broadcastShapes(c.shape, a.shape), b.shape);
+    return { out: f32(be.where(c.buf, c.shape, a.buf, a.shape, b.buf, b.shape), shape), saved: null };
+  },
+  backward: (be, dy, { inputs, out, needs }) => {
+    const [c, a, b] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
+    const zero = be.full(1, 0, 'float32');
+    const da = needs[1] ? be.where(c.buf, c.shape, dy, out.shape, zero, []) : null;
+    const db = needs[2] ? be.where(c.buf, c.shape, zero, [], dy, out.shape) : null;
+    return [
+      null,
+      da === null ? null : sumTo(be, da, out.shape, a.shape),
+      db === null ? null : sumTo(be, db, out.shape, b.shape),
+    ];
+  },
+};
+
 // ---- matmul -----------------------------------------------------------------------------------------
 
 /**
- * a (..., m, k) @ op(b) -> (..., m, n), where b is one matrix (k, n) shared by every leading index, or
- * stored (n, k) with transB (a Linear weight: no transpose copy), or b (B, k, n) with a (B, m, k).
+ * a (..., m, k) @ op(b) -> (..., m, n), op(b) being b (..., k, n), or b stored (..., n, k) with transB (a
+ * Linear weight: no transpose copy). A 2-D b is one matrix shared by every leading index: a's leading dims
+ * fold into m. Otherwise the leading dims broadcast (torch.matmul): an operand whose leading dims hold one
+ * matrix is read shared, one broadcast along some of them is expanded first (saved for the backward).
  */
-const matmul: OpDef<{ transB: boolean }> = {
+const matmul: OpDef<{ transB: boolean }, MatmulPlan> = {
   name: 'matmul',
   forward: (be, inputs, { transB }) => {
     const a = arg(inputs, 0);
     const b = arg(inputs, 1);
-    const g = matmulDims(a.shape, b.shape, transB);
-    const buf = be.matmul(a.buf, b.buf, {
-      ...g,
-      transA: false,
-      transB,
-      aBatched: true,
-      bBatched: g.bBatched,
-    });
-    return { out: f32(buf, [...a.shape.slice(0, -1), g.n]), saved: null }; // (..., m, n)
+    const plan = planMatmul(be, a, b, transB);
+    const buf = be.matmul(plan.a, plan.b, { ...plan.g, transA: false, transB });
+    return { out: f32(buf, plan.outShape), saved: plan }; // (..., m, n)
   },
-  backward: (be, dy, { inputs, attrs, needs }) => {
-    const a = arg(inputs, 0);
-    const b = arg(inputs, 1);
-    const { batch, m, k, n, bBatched } = matmulDims(a.shape, b.shape, attrs.transB);
-    const both = { batch, aBatched: true, bBatched: true };
+  backward: (be, dy, { inputs, attrs, needs, saved }) => {
+    const { g, lead } = saved;
+    const { batch, m, k, n, aBatched, bBatched } = g;
     // dA (m, k) = dY (m, n) @ op(B)^T: with B stored (n, k) (transB) that is dY @ B, else dY @ B^T.
     const da = needs[0]
-      ? be.matmul(dy, b.buf, { ...both, bBatched, m, k: n, n: k, transA: false, transB: !attrs.transB })
-      : null;
+      ? be.matmul(dy, saved.b, { batch, aBatched: true, bBatched, m, k: n, n: k, transA: false, transB: !attrs.transB })
+      : null; // (batch, m, k)
     // dB stored (n, k) = dY^T (n, m) @ A (m, k); stored (k, n) = A^T (k, m) @ dY (m, n).
     const db = !needs[1]
       ? null
       : attrs.transB
-        ? be.matmul(dy, a.buf, { ...both, m: n, k: m, n: k, transA: true, transB: false })
-        : be.matmul(a.buf, dy, { ...both, m: k, k: m, n, transA: true, transB: false });
-    return [da, db];
+        ? be.matmul(dy, saved.a, { batch, aBatched: true, bBatched: aBatched, m: n, k: m, n: k, transA: true, transB: false })
+        : be.matmul(saved.a, dy, { batch, aBatched, bBatched: true, m: k, k: m, n, transA: true, transB: false });
+    // A shared or expanded operand sums its gradient over the batch it was broadcast along.
+    const toOwn = (buf: DeviceBuffer, batched: boolean, tail: number[], own: Shape): DeviceBuffer => {
+      if (g.folded) return buf;
+      if (!batched) return batch > 1 ? be.reduce('sum', buf, [batch, ...tail], [0]) : buf;
+      return sumTo(be, buf, [...lead, ...tail], own);
+    };
+    return [
+      da === null ? null : toOwn(da, aBatched, [m, k], arg(inputs, 0).shape),
+      db === null ? null : toOwn(db, bBatched, attrs.transB ? [n, k] : [k, n], arg(inputs, 1).shape),
+    ];
   },
-};
+}; // prettier-ignore
 
-/** When b is shared, a's leading dims fold into m: (B*m, k) @ (k, n) in one matmul. */
-function matmulDims(aShape: Shape, bShape: Shape, transB: boolean) {
-  if (aShape.length < 2 || bShape.length < 2 || bShape.length > 3) {
-    throw new RangeError(`matmul: unsupported shapes [${aShape.join(', ')}] @ [${bShape.join(', ')}]`);
+interface MatmulPlan {
+  g: {
+    batch: number;
+    m: number;
+    k: number;
+    n: number;
+    aBatched: boolean;
+    bBatched: boolean;
+    folded: boolean;
+  };
+  /** The broadcast leading dims (empty when folded). */
+  lead: number[];
+  /** The operands as the kernel reads them (expanded where broadcast needed it). */
+  a: DeviceBuffer;
+  b: DeviceBuffer;
+  outShape: number[];
+}
+
+function planMatmul(be: Backend, a: Operand, b: Operand, transB: boolean): MatmulPlan {
+  if (a.shape.length < 2 || b.shape.length < 2) {
+    throw new RangeError(`matmul: unsupported shapes [${a.shape.join(', ')}] @ [${b.shape.join(', ')}]`);
   }
-  const k = aShape[aShape.length - 1] as number;
-  const [bk, n] = transB ? [bShape.at(-1), bShape.at(-2)] : [bShape.at(-2), bShape.at(-1)];
-  if (bk !== k || n === undefined) {
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const [bk, n] = (transB ? b.shape.slice(-2).reverse() : b.shape.slice(-2)) as [number, number];
+  if (bk !== k) {
     throw new RangeError(
-      `mat1 and mat2 shapes cannot be multiplied ([${aShape.join(', ')}] @ [${bShape.join(', ')}])`,
+      `mat1 and mat2 shapes cannot be multiplied ([${a.shape.join(', ')}] @ [${b.shape.join(', ')}])`,
     );
   }
-  if (bShape.length === 2) return { batch: 1, m: sizeOf(aShape) / k, k, n, bBatched: false };
-  if (aShape.length !== 3 || aShape[0] !== bShape[0]) throw new RangeError('matmul: batch dims differ');
-  return { batch: aShape[0] as number, m: aShape[1] as number, k, n, bBatched: true };
+  if (b.shape.length === 2) {
+    const rows = sizeOf(a.shape) / k; // (..., m, k) as (rows, k)
+    const g = { batch: 1, m: rows, k, n, aBatched: true, bBatched: false, folded: true };
+    return { g, lead: [], a: a.buf, b: b.buf, outShape: [...a.shape.slice(0, -1), n] };
+  }
+  const aLead = a.shape.slice(0, -2);
+  const bLead = b.shape.slice(0, -2);
+  const lead = broadcastShapes(aLead, bLead);
+  const batch = sizeOf(lead);
+  // One matrix is read shared; a partly broadcast operand is expanded to the full batch.
+  const operand = (x: Operand, own: Shape, tail: number[]) =>
+    sizeOf(own) === 1 || sameShape(own, lead)
+      ? { buf: x.buf, batched: sizeOf(own) !== 1 || batch === 1 }
+      : { buf: be.expand(x.buf, x.shape, [...lead, ...tail]), batched: true };
+  const pa = operand(a, aLead, [m, k]);
+  const pb = operand(b, bLead, b.shape.slice(-2));
+  const g = { batch, m, k, n, aBatched: pa.batched, bBatched: pb.batched, folded: false };
+  return { g, lead, a: pa.buf, b: pb.buf, outShape: [...lead, m, n] }; // (...lead, m, n)
 }
 
 // ---- convolution, pooling, embedding --------------------------------------------------------------
@@ -366,6 +447,41 @@ const embedding: OpDef<{ paddingIdx: number | null }> = {
   },
 };
 
+// ---- fused causal attention ---------------------------------------------------------------------------
+
+/**
+ * torch's F.scaled_dot_product_attention(q, k, v, is_causal=True), without dropout, as ONE op: q, k, v
+ * (..., T, D) -> (..., T, D). A fused kernel, not a primitive: test/gpu/attention.test.ts proves it equals
+ * functional/attention.ts's composite of matmul, where, softmax and matmul, values and gradients. It saves
+ * the probabilities P (..., T, T) for the backward (src/kernels/attention.ts says why not the log-sum-exp).
+ */
+const attention: OpDef<{ scale: number }, DeviceBuffer> = {
+  name: 'attention',
+  forward: (be, inputs, { scale }) => {
+    const [q, k, v] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
+    const g = attentionGeometry(q.shape, k.shape, v.shape, scale);
+    const { out, probs } = be.attention(q.buf, k.buf, v.buf, g);
+    return { out: f32(out, q.shape), saved: probs }; // (..., T, D)
+  },
+  backward: (be, dy, { inputs, out, attrs, saved, needs }) => {
+    const [q, k, v] = [arg(inputs, 0), arg(inputs, 1), arg(inputs, 2)];
+    const g = attentionGeometry(q.shape, k.shape, v.shape, attrs.scale);
+    const { dq, dk, dv } = be.attentionBackward(q.buf, k.buf, v.buf, saved, out.buf, dy, g);
+    return [needs[0] ? dq : null, needs[1] ? dk : null, needs[2] ? dv : null];
+  },
+};
+
+/** (heads, t, d) of q, k, v (..., T, D), all three of one shape (self-attention without a kv cache). */
+function attentionGeometry(q: Shape, k: Shape, v: Shape, scale: number) {
+  if (q.length < 2 || !sameShape(q, k) || !sameShape(q, v)) {
+    throw new RangeError(
+      `attention: q, k, v must share one shape (..., T, D), got [${q.join(', ')}], [${k.join(', ')}], [${v.join(', ')}]`,
+    );
+  }
+  const [t, d] = q.slice(-2) as [number, number];
+  return { heads: sizeOf(q) / (t * d), t, d, scale };
+}
+
 export const ops = {
   neg,
   exp,
@@ -384,11 +500,14 @@ export const ops = {
   reshape,
   permute,
   expand,
+  pad,
+  where,
   matmul,
   conv2d,
   maxPool2d,
   avgPool2d,
   embedding,
+  attention,
 } as const;
 
 export type OpName = keyof typeof ops;

@@ -279,15 +279,43 @@ export class Tensor {
     return apply(ops.expand, [this], { shape: target });
   }
 
+  /** torch.narrow: `length` entries of `dim` from `start` (a copy here: pad with negative amounts). */
+  narrow(dim: number, start: number, length: number): Tensor {
+    const d = normalizeDim(dim, this.ndim);
+    const size = this.shape[d] as number;
+    const s = start < 0 ? start + size : start;
+    if (s < 0 || length < 0 || s + length > size)
+      throw new RangeError(`start (${start}) + length (${length}) exceeds dimension size (${size}).`);
+    const before = this.shape.map((_, i) => (i === d ? -s : 0));
+    const after = this.shape.map((_, i) => (i === d ? s + length - size : 0));
+    return apply(ops.pad, [this], { before, after });
+  }
+
+  /** torch.split: pieces of `sizes` entries along dim (the last one smaller), or of each given size. */
+  split(sizes: number | readonly number[], dim = 0): Tensor[] {
+    const d = normalizeDim(dim, this.ndim);
+    const total = this.shape[d] as number;
+    const list =
+      typeof sizes === 'number'
+        ? Array.from({ length: Math.max(1, Math.ceil(total / sizes)) }, (_, i) =>
+            Math.min(sizes, total - i * sizes),
+          )
+        : sizes;
+    if (list.reduce((a, v) => a + v, 0) !== total)
+      throw new RangeError(`split_with_sizes expects split_sizes to sum exactly to ${total}`);
+    let start = 0;
+    return list.map((len) => this.narrow(d, (start += len) - len, len));
+  }
+
+  /** torch's masked_fill: `value` where mask != 0 (mask float32 0/1, broadcast to this shape). */
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return apply(ops.where, [mask, this.lift(value), this], null);
+  }
+
   // ---- linear algebra -----------------------------------------------------------------------------
 
-  /** (..., m, k) @ (k, n) or (B, m, k) @ (B, k, n). */
+  /** torch.matmul for operands of 2 or more dims: (..., m, k) @ (..., k, n), leading dims broadcast. */
   matmul(other: Tensor): Tensor {
-    if (other.ndim === 3 && this.ndim === 2) {
-      return this.unsqueeze(0)
-        .expand(other.shape[0] as number, -1, -1)
-        .matmul(other);
-    }
     return apply(ops.matmul, [this, other], { transB: false });
   }
 }

@@ -1,5 +1,6 @@
 /** Every shader's params schemas, by shader file: what test/gpu/params.test.ts checks each .wgsl against. */
 import type { ParamsSchema, FieldType } from '../params.ts';
+import { AttentionParams } from './attention.ts';
 import { BatchNormParams } from './batch-norm.ts';
 import { BinaryParams } from './binary.ts';
 import { CrossEntropyParams } from './cross-entropy.ts';
@@ -10,14 +11,17 @@ import { LayerNormParams } from './layer-norm.ts';
 import { MatmulParams } from './matmul.ts';
 import { AdamParams, SgdParams } from './optimizer.ts';
 import { PackParams } from './pack.ts';
+import { PadParams } from './pad.ts';
 import { Pool2dParams } from './pool2d.ts';
 import { ReduceParams } from './reduce.ts';
 import { ResizeParams } from './resize.ts';
 import { SoftmaxParams } from './softmax.ts';
 import { StridedCopyParams } from './strided-copy.ts';
 import { UnaryParams } from './unary.ts';
+import { WhereParams } from './where.ts';
 
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
+  attention: [AttentionParams],
   batch_norm: [BatchNormParams],
   binary: [BinaryParams],
   cross_entropy: [CrossEntropyParams],
@@ -28,10 +32,12 @@ export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record
   matmul: [MatmulParams],
   optimizer: [SgdParams, AdamParams],
   pack: [PackParams],
+  pad: [PadParams],
   pool2d: [Pool2dParams],
   reduce: [ReduceParams],
   resize: [ResizeParams],
   softmax: [SoftmaxParams],
   strided_copy: [StridedCopyParams],
   unary: [UnaryParams],
+  where: [WhereParams],
 };

@@ -4,17 +4,21 @@
  * CPU and WebGPU backends compute alike; dropout masks are the same Philox bits on both.
  */
 import { erf } from '../../kernels/activation.ts';
+import { attentionBackward, attentionForward } from '../../kernels/attention.ts';
 import { binary } from '../../kernels/binary.ts';
 import { dropoutMask } from '../../kernels/dropout.ts';
 import { embedding, embeddingBackward } from '../../kernels/embedding.ts';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from '../../kernels/conv2d.ts';
 import { matmul } from '../../kernels/matmul.ts';
+import { pad } from '../../kernels/pad.ts';
+import { where } from '../../kernels/where.ts';
 import { expandStrides, permuteStrides, stridedCopy } from '../../kernels/strided-copy.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from '../../kernels/pool2d.ts';
 import { reduce } from '../../kernels/reduce.ts';
 import { unary, unaryBackward } from '../../kernels/unary.ts';
 import type {
   AdamHyper,
+  AttentionGeometry,
   Backend,
   BinaryOp,
   Conv2dGeometry,
@@ -108,6 +112,21 @@ export class CpuBackend implements Backend {
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer {
     const { outShape, strides } = permuteStrides(shape, perm);
     return wrap(stridedCopy(host(x), outShape, strides));
+  }
+
+  pad(x: DeviceBuffer, shape: Shape, before: readonly number[], after: readonly number[]): DeviceBuffer {
+    return wrap(pad(host(x), shape, before, after));
+  }
+
+  where(
+    cond: DeviceBuffer,
+    condShape: Shape,
+    a: DeviceBuffer,
+    aShape: Shape,
+    b: DeviceBuffer,
+    bShape: Shape,
+  ): DeviceBuffer {
+    return wrap(where(f32(cond), condShape, f32(a), aShape, f32(b), bShape));
   }
 
   matmul(a: DeviceBuffer, b: DeviceBuffer, g: MatmulGeometry): DeviceBuffer {
@@ -212,6 +231,31 @@ export class CpuBackend implements Backend {
       maxExpAvgSq === null ? null : f32(maxExpAvgSq),
       h,
     );
+  }
+
+  // ---- fused causal attention ---------------------------------------------------------------------
+
+  attention(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { out: DeviceBuffer; probs: DeviceBuffer } {
+    const { out, probs } = attentionForward(f32(q), f32(k), f32(v), g);
+    return { out: wrap(out), probs: wrap(probs) };
+  }
+
+  attentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probs: DeviceBuffer,
+    out: DeviceBuffer,
+    dOut: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { dq: DeviceBuffer; dk: DeviceBuffer; dv: DeviceBuffer } {
+    const r = attentionBackward(f32(q), f32(k), f32(v), f32(probs), f32(out), f32(dOut), g);
+    return { dq: wrap(r.dq), dk: wrap(r.dk), dv: wrap(r.dv) };
   }
 }
 

@@ -13,3 +13,5 @@ export {
   type Pair,
   type Pool2dOptions,
 } from './layers.ts';
+export { cat, pad, where } from './join.ts';
+export { attentionComposite, scaledDotProductAttention, type AttentionOptions } from './attention.ts';

@@ -7,6 +7,7 @@ import { broadcastShapes, sizeOf } from '../../kernels/broadcast.ts';
 import { conv2dOutSize } from '../../kernels/conv2d.ts';
 import { pool2dOutSize } from '../../kernels/pool2d.ts';
 import type { AdapterSummary, RequestGpuOptions } from '../../gpu/device.ts';
+import { encodeAttention, encodeAttentionBackward } from '../../gpu/kernels/attention.ts';
 import { encodeBinary } from '../../gpu/kernels/binary.ts';
 import {
   encodeConv2d,
@@ -16,6 +17,8 @@ import {
 import { encodeDropoutMask } from '../../gpu/kernels/dropout.ts';
 import { encodeEmbedding, encodeEmbeddingBackward, encodeOneHot } from '../../gpu/kernels/embedding.ts';
 import { encodeMatmul } from '../../gpu/kernels/matmul.ts';
+import { encodePad } from '../../gpu/kernels/pad.ts';
+import { encodeWhere } from '../../gpu/kernels/where.ts';
 import { encodeAdamUpdate, encodeSgd } from '../../gpu/kernels/optimizer.ts';
 import {
   encodeAvgPool2d,
@@ -26,11 +29,14 @@ import {
 import { encodeReduce } from '../../gpu/kernels/reduce.ts';
 import { encodeStridedCopy } from '../../gpu/kernels/strided-copy.ts';
 import { expandStrides, permuteStrides } from '../../kernels/strided-copy.ts';
+import { paddedShape } from '../../kernels/pad.ts';
+import { whereShape } from '../../kernels/where.ts';
 import { encodeUnary, encodeUnaryBackward } from '../../gpu/kernels/unary.ts';
 import { GpuRuntime } from '../../gpu/runtime.ts';
 import { preloadShaders } from '../../gpu/shader-source.ts';
 import type {
   AdamHyper,
+  AttentionGeometry,
   Backend,
   BinaryOp,
   Conv2dGeometry,
@@ -180,6 +186,34 @@ export class WebGpuBackend implements Backend {
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer {
     const { outShape, strides } = permuteStrides(shape, perm);
     return this.stridedCopy(x, outShape, strides);
+  }
+
+  pad(x: DeviceBuffer, shape: Shape, before: readonly number[], after: readonly number[]): DeviceBuffer {
+    const src = handleOf(x);
+    const out = this.mem.alloc(sizeOf(paddedShape(shape, before, after)), src.dtype);
+    encodePad(this.runtime, this.mem.encoder(), { src: src.buffer, out: out.buffer, shape, before, after });
+    return wrap(out);
+  }
+
+  where(
+    cond: DeviceBuffer,
+    condShape: Shape,
+    a: DeviceBuffer,
+    aShape: Shape,
+    b: DeviceBuffer,
+    bShape: Shape,
+  ): DeviceBuffer {
+    const out = this.mem.alloc(sizeOf(whereShape(condShape, aShape, bShape)), 'float32');
+    encodeWhere(this.runtime, this.mem.encoder(), {
+      cond: this.f32(cond),
+      condShape,
+      a: this.f32(a),
+      aShape,
+      b: this.f32(b),
+      bShape,
+      out: out.buffer,
+    });
+    return wrap(out);
   }
 
   private stridedCopy(x: DeviceBuffer, outShape: Shape, strides: readonly number[]): DeviceBuffer {
@@ -389,6 +423,57 @@ export class WebGpuBackend implements Backend {
       options: { ...h, amsgrad: maxExpAvgSq !== null },
       scalars: { stepSize: h.stepSize, biasCorrection2Sqrt: h.biasCorrection2Sqrt },
     });
+  }
+
+  // ---- fused causal attention ---------------------------------------------------------------------
+
+  attention(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { out: DeviceBuffer; probs: DeviceBuffer } {
+    const out = this.mem.alloc(g.heads * g.t * g.d, 'float32'); // (heads, t, d)
+    const probs = this.mem.alloc(g.heads * g.t * g.t, 'float32'); // (heads, t, t)
+    encodeAttention(this.runtime, this.mem.encoder(), {
+      q: this.f32(q),
+      k: this.f32(k),
+      v: this.f32(v),
+      out: out.buffer,
+      probs: probs.buffer,
+      g,
+    });
+    return { out: wrap(out), probs: wrap(probs) };
+  }
+
+  attentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probs: DeviceBuffer,
+    out: DeviceBuffer,
+    dOut: DeviceBuffer,
+    g: AttentionGeometry,
+  ): { dq: DeviceBuffer; dk: DeviceBuffer; dv: DeviceBuffer } {
+    const numel = g.heads * g.t * g.d;
+    const [dq, dk, dv] = [0, 1, 2].map(() => this.mem.alloc(numel, 'float32')) as [
+      GpuHandle,
+      GpuHandle,
+      GpuHandle,
+    ];
+    encodeAttentionBackward(this.runtime, this.mem.encoder(), {
+      q: this.f32(q),
+      k: this.f32(k),
+      v: this.f32(v),
+      probs: this.f32(probs),
+      out: this.f32(out),
+      dOut: this.f32(dOut),
+      dq: dq.buffer,
+      dk: dk.buffer,
+      dv: dv.buffer,
+      g,
+    });
+    return { dq: wrap(dq), dk: wrap(dk), dv: wrap(dv) };
   }
 
   private f32(b: DeviceBuffer): GPUBuffer {
