@@ -6,6 +6,7 @@ import { convertCommand, UsageError } from './convert.ts';
 import { diffCommand, diffUsage } from './diff.ts';
 import { fuseCommand, fuseUsage, parseWeights } from './fuse.ts';
 import { inspectCommand } from './inspect.ts';
+import { parseSampleArgs, sampleCommand, sampleUsage } from './sample.ts';
 import { parseTrainArgs, trainCommand, trainUsage } from './train.ts';
 import { StateDictError } from '../nn/index.ts';
 import { OptimizerStateError } from '../optim/index.ts';
@@ -17,7 +18,8 @@ const usage = `usage:
   pthlab convert IN OUT            between torch zip (.pth .pt .bin), legacy torch and .safetensors
 ${fuseUsage}
 ${diffUsage}
-${trainUsage}`;
+${trainUsage}
+${sampleUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -77,6 +79,10 @@ async function main(argv: string[]): Promise<number> {
       stderr: (text) => process.stderr.write(text),
       isTTY: process.stderr.isTTY === true,
     });
+    return 0;
+  }
+  if (command === 'sample') {
+    process.stdout.write(await sampleCommand(parseSampleArgs(rest)));
     return 0;
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

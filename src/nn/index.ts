@@ -2,6 +2,20 @@
 export { buildModule, type ModuleSpec } from './build.ts';
 export { constant, fanIn, kaimingUniform, normal, uniform, type InitOptions } from './init.ts';
 export { Conv2d, type Conv2dOptions } from './layers/conv.ts';
+export {
+  Block,
+  CausalSelfAttention,
+  GPT,
+  GPT_DEFAULTS,
+  type GPTConfig,
+  type GenerateOptions,
+  type GptInitOptions,
+  MLP,
+  generate,
+  gptConfig,
+  gptFromSpec,
+} from './gpt/index.ts';
+export { ModuleDict, ModuleList } from './layers/containers.ts';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.ts';
 export { Linear } from './layers/linear.ts';
 export {

@@ -3,3 +3,5 @@ export { Adam, AdamW, type AdamOptions, type AdamState } from './adam.ts';
 export { Optimizer, type ParamGroup, type ParamGroupInit } from './optimizer.ts';
 export { OptimizerStateError } from './py.ts';
 export { SGD, type SgdOptions, type SgdState } from './sgd.ts';
+export { clipGradNorm } from './clip-grad.ts';
+export { decayGroups } from './groups.ts';

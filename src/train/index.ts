@@ -18,6 +18,22 @@ export {
 } from './data.ts';
 export { ArchitectureError, DivergenceError, TrainError } from './errors.ts';
 export {
+  type ConfigValue,
+  type NanoGptCheckpoint,
+  loadNanoGpt,
+  nanoGptCheckpoint,
+  readNanoGptCheckpoint,
+  saveNanoGpt,
+} from './nanogpt.ts';
+export {
+  type CharMeta,
+  charMeta,
+  decodeChars,
+  encodeChars,
+  readMetaPkl,
+  writeMetaPkl,
+} from './nanogpt-meta.ts';
+export {
   type LossName,
   type StepRecord,
   type TrainerOptions,
