@@ -1,23 +1,25 @@
 /**
  * The sandbox page (index.html): the setup from the URL, a Sandbox over src/train, and the components of
- * src/ui fed from it. Train runs as many steps per animation frame as fit a small time budget, so the page stays responsive;
- * the held-out loss, decision map and weights refresh every few steps; the run is autosaved to IndexedDB
- * (never a diverged state) and restored after a reload of the same setup. The checkpoint inspector stays on
- * the page for files that are not this model's.
+ * src/ui fed from it. The one run controller (src/train/controller.ts) trains as many steps per animation
+ * frame as fit a small time budget, so the page stays responsive; the held-out loss, decision map, network
+ * and weights refresh every 20 steps, each in a frame of its own; the run is autosaved to IndexedDB (never a
+ * diverged state) and restored after a reload of the same setup. Learning rate, weight decay and batch size
+ * change live; a change of data or architecture resets, with an Undo. The checkpoint inspector stays on the
+ * page for files that are not this model's.
  */
 import * as checkpoint from '../checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
 import { saveTorchZip } from '../checkpoint/index.ts';
 import { type Backend, WebGpuBackend, selectBackend } from '../tensor/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
+import { RunController } from '../train/controller.ts';
+import { Hints, Smoothed, drawNetwork, showNumbers, showSnippet } from './stage.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
-import type { LossPoint } from '../ui/loss-chart/pth-loss-chart.ts';
 import { modulePredict } from '../ui/decision-map/module-predict.ts';
 import '../ui/index.ts';
 import { presetLabels, presetNames } from '../train/presets.ts';
 import { type Setup, datasetNames, optimizerNames, parseSetup, serializeSetup } from '../train/setup.ts';
-import { weightsFromModule } from '../ui/weights/from-module.ts';
 import { type DataSource, Sandbox, syntheticSource } from '../train/sandbox.ts';
 import { resumeCheckpoint } from '../train/resume.ts';
 
@@ -38,11 +40,14 @@ const weights = $('pth-weights');
 const bar = $('pth-checkpoint-bar');
 const pad = $('pth-draw-pad');
 const editor = $('pth-model-editor');
+const network = $('pth-network');
+const curve = $('pth-fit-curve');
 const buttons = {
   train: byId<HTMLButtonElement>('train'),
   pause: byId<HTMLButtonElement>('pause'),
   step: byId<HTMLButtonElement>('step'),
   reset: byId<HTMLButtonElement>('reset'),
+  undo: byId<HTMLButtonElement>('undo'),
 };
 
 const source: DataSource = async (setup) => {
@@ -52,9 +57,13 @@ const source: DataSource = async (setup) => {
 };
 
 let sandbox: Sandbox;
+let controller: RunController<Sandbox> | undefined;
 // IndexedDB may be unavailable (private windows of some browsers): then nothing is autosaved.
 const autosave: Autosave | undefined = await openAutosave().catch(() => undefined);
-let running = false;
+const trainLoss = new Smoothed();
+const hints = new Hints();
+let testLoss: number | undefined;
+let testAccuracy: number | undefined;
 
 function fillSelect(name: string, values: readonly string[], labels?: Record<string, string>): void {
   const select = form.elements.namedItem(name) as HTMLSelectElement;
@@ -64,8 +73,16 @@ function fillSelect(name: string, values: readonly string[], labels?: Record<str
 /** The setup's keys the form edits (the others, noise, n and arch, come from the URL). */
 const formKeys = ['dataset', 'preset', 'optim', 'lr', 'wd', 'batch', 'seed'] as const;
 
+/** The Model select's entry for an architecture of one's own (the editor's, or a file's). */
+const customPreset = 'custom';
+
 function showSetup(setup: Setup): void {
+  const presets = form.elements.namedItem('preset') as HTMLSelectElement;
+  presets.querySelector(`option[value=${customPreset}]`)?.remove();
+  if (setup.arch !== undefined)
+    presets.add(new Option('Custom architecture (edited or from a file)', customPreset));
   for (const key of formKeys) (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
+  if (setup.arch !== undefined) presets.value = customPreset;
 }
 
 /**
@@ -81,8 +98,13 @@ const device: Promise<Backend> = selectBackend('auto').then((selected) => {
   return selected.backend;
 });
 
-async function apply(setup: Setup, restore: boolean): Promise<void> {
+/** What Undo brings back after a change of data or architecture: the setup and the weights before it. */
+let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
+
+/** Rebuilds for `setup` (a change of data, architecture, optimizer or seed resets the run). */
+async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<void> {
   pause();
+  if (!keepUndo && sandbox !== undefined) await rememberForUndo();
   let next: Sandbox;
   try {
     next = await Sandbox.create(setup, source, await device);
@@ -91,10 +113,31 @@ async function apply(setup: Setup, restore: boolean): Promise<void> {
     // An `arch` from a link that does not fit its data: say why, and train the preset instead.
     byId('problems').textContent += ` ${e.message}; using the preset.`;
     const { arch: _unfit, ...withoutArch } = setup;
-    return apply(withoutArch, restore);
+    return apply(withoutArch, restore, true);
   }
   await install(next, restore);
 }
+
+async function rememberForUndo(): Promise<void> {
+  const bytes =
+    sandbox.step > 0 && sandbox.trainer.lastLoss !== null && Number.isFinite(sandbox.trainer.lastLoss)
+      ? saveTorchZip(await buildGeneralCheckpoint(sandbox.checkpointParts()))
+      : undefined;
+  undo = { setup: sandbox.setup, bytes };
+  buttons.undo.hidden = false;
+  buttons.undo.textContent = `Undo (back to ${sandbox.setup.dataset} at step ${sandbox.step})`;
+}
+
+buttons.undo.addEventListener('click', () => {
+  const back = undo;
+  if (back === undefined) return;
+  undo = undefined;
+  buttons.undo.hidden = true;
+  void apply(back.setup, false, true).then(async () => {
+    if (back.bytes !== undefined) await bar.actions?.load('undo.pth', back.bytes);
+    status.note = 'undone';
+  });
+});
 
 /**
  * Makes `next` the page's sandbox: the URL and the form show its setup, the views and the checkpoint bar
@@ -112,8 +155,20 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   const twoD = sandbox.data.kind === 'classification' && sandbox.data.features === 2;
   byId('map-section').hidden = !twoD;
   byId('pad-section').hidden = setup.dataset !== 'mnist';
+  map.size = Math.max(200, Math.min(300, window.innerWidth - 70));
   map.points = twoD ? sandbox.data : undefined;
+  map.heldOut = twoD ? sandbox.heldOut : undefined;
   map.predict = twoD ? modulePredict(() => sandbox.model, sandbox.backend) : undefined;
+  // 1-D regression (sine): the data and the fitted curve.
+  const curveData = sandbox.data.kind === 'regression' && sandbox.data.features === 1;
+  byId('fit-section').hidden = !curveData;
+  curve.size = Math.max(200, Math.min(320, window.innerWidth - 70));
+  curve.points = curveData ? sandbox.data : undefined;
+  curve.predict = curveData ? modulePredict(() => sandbox.model, sandbox.backend, 1) : undefined;
+  clearDigit();
+  // An image model's first layer: one 28x28 tile per unit, not a 786-pixel-wide strip.
+  const image = sandbox.data.imageShape;
+  weights.tile = image === undefined ? undefined : [image[1], image[2]];
   // The new sandbox keeps the page's data (neither a checkpoint nor an architecture changes it).
   const sameData = () => Promise.resolve(sandbox.data);
   bar.actions = new ModelCheckpoints({
@@ -135,7 +190,29 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
       return `Switched to the file's architecture and loaded ${fileName}: ${resumed.note}.`;
     },
   });
+  controller = new RunController(sandbox, {
+    frameBudgetMs,
+    metricsEvery: 20,
+    tasks: [{ every: 100, run: save }],
+    onSlice: (records) => {
+      // One chart update and one write of the numbers per frame, however many steps ran.
+      for (const r of records) trainLoss.add(r.loss);
+      chart.points = [...chart.points, ...records.map((r) => ({ step: r.step, trainLoss: r.loss }))];
+      showStageNumbers();
+    },
+    onMetrics: () => refresh(true),
+    onRunning: (on) => setRunning(on),
+    onError: (e) => {
+      const message = e instanceof Error ? e.message : String(e);
+      byId('run-error').textContent = message;
+      if (e instanceof DivergenceError) status.loss = e.value;
+    },
+  });
   chart.reset();
+  trainLoss.clear();
+  hints.clear();
+  testLoss = undefined;
+  testAccuracy = undefined;
   byId('run-error').textContent = '';
   status.note = note;
   if (restore) await restoreAutosave();
@@ -153,75 +230,58 @@ async function restoreAutosave(): Promise<void> {
   }
 }
 
-/** Re-reads the model into the views; `all` also re-evaluates and redraws (slower). */
+function showStageNumbers(): void {
+  showNumbers(
+    {
+      epoch: sandbox.trainer.epoch,
+      step: sandbox.step,
+      trainLoss: trainLoss.value,
+      testLoss,
+      testAccuracy,
+    },
+    sandbox.lossName === 'cross_entropy',
+  );
+}
+
+/** Steps between two announcements of the status line while training (a multiple of the refresh's 20). */
+const milestoneSteps = 500;
+
+/**
+ * Re-reads the model into the views; `all` also re-evaluates on the held-out rows and redraws (slower).
+ * The status line (a polite live region) changes only here and at a pause, every 500 steps while training,
+ * never per frame, and its loss and accuracy are always the held-out ones.
+ */
 async function refresh(all: boolean): Promise<void> {
-  status.step = sandbox.step;
   summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
   if (!all) return;
   const evaluation = await sandbox.evaluate();
-  status.loss = sandbox.trainer.lastLoss ?? evaluation.loss;
-  status.accuracy = evaluation.accuracy;
+  testLoss = evaluation.loss;
+  testAccuracy = evaluation.accuracy;
+  // While training, the live region speaks only at milestones; the big numbers show every refresh.
+  if (controller?.running !== true || sandbox.step % milestoneSteps === 0) {
+    status.step = sandbox.step;
+    status.loss = evaluation.loss;
+    status.accuracy = evaluation.accuracy;
+  }
+  showStageNumbers();
+  if (sandbox.step > 0) hints.update(sandbox, evaluation.loss, trainLoss.value, evaluation.accuracy);
   chart.push({
     step: sandbox.step,
     heldOutLoss: evaluation.loss,
     ...(evaluation.accuracy === undefined ? {} : { accuracy: evaluation.accuracy }),
   });
-  weights.tensors = await weightsFromModule(sandbox.model);
+  weights.tensors = await drawNetwork(network, sandbox);
+  showSnippet(sandbox);
   if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
+  if (!byId('fit-section').hidden) await curve.redraw();
 }
 
 /**
  * Training work per animation frame, in milliseconds. Steps run until the budget is spent (at least one), so
  * a frame stays far below the 50 ms of a long task whatever one step costs; the held-out refresh and the
- * autosave each get a frame of their own.
+ * autosave each get a frame of their own (the controller's periodic work).
  */
 const frameBudgetMs = 12;
-// Set when a step lands on a multiple of 20 (refresh the views) or 100 (autosave): done at exactly that step.
-let refreshDue = false;
-let saveDue = false;
-
-/** Trains `count` steps, or for `budgetMs`, stopping early at a step that is due a refresh. */
-async function trainSteps(limit: { count: number } | { budgetMs: number }): Promise<boolean> {
-  const start = performance.now();
-  const points: LossPoint[] = [];
-  try {
-    for (let i = 1; ; i++) {
-      const r = await sandbox.trainStep();
-      status.step = r.step;
-      status.loss = r.loss;
-      if (r.accuracy !== undefined) status.accuracy = r.accuracy;
-      points.push({ step: r.step, trainLoss: r.loss });
-      if (r.step % 20 === 0) refreshDue = true;
-      if (r.step % 100 === 0) saveDue = true;
-      const done = 'count' in limit ? i >= limit.count : performance.now() - start >= limit.budgetMs;
-      if (done || refreshDue) return true;
-    }
-  } catch (e) {
-    pause();
-    const message = e instanceof Error ? e.message : String(e);
-    byId('run-error').textContent = message;
-    if (e instanceof DivergenceError) status.loss = e.value;
-    return false;
-  } finally {
-    // One chart update per frame, however many steps ran.
-    if (points.length > 0) chart.points = [...chart.points, ...points];
-  }
-}
-
-/** The refresh or autosave a step asked for, if any; true when there was one. */
-async function dueWork(): Promise<boolean> {
-  if (refreshDue) {
-    refreshDue = false;
-    await refresh(true);
-    return true;
-  }
-  if (saveDue) {
-    saveDue = false;
-    await save();
-    return true;
-  }
-  return false;
-}
 
 async function save(): Promise<void> {
   if (autosave === undefined || sandbox.trainer.lastLoss === null) return;
@@ -240,54 +300,80 @@ async function save(): Promise<void> {
 }
 
 function setRunning(on: boolean): void {
-  running = on;
   buttons.train.disabled = on;
   buttons.step.disabled = on;
   buttons.pause.disabled = !on;
-  status.note = on ? 'training' : status.note === 'training' ? 'paused' : status.note;
+  if (on) status.note = 'training';
+  else {
+    // Paused: the status announces where the run stands (its step and held-out numbers).
+    status.note = status.note === 'training' ? 'paused' : status.note;
+    status.step = sandbox.step;
+    if (testLoss !== undefined) status.loss = testLoss;
+    status.accuracy = testAccuracy;
+  }
 }
 
 function pause(): void {
-  if (running) setRunning(false);
+  controller?.pause();
 }
 
-async function loop(): Promise<void> {
-  while (running) {
-    if (!(await dueWork()) && !(await trainSteps({ budgetMs: frameBudgetMs }))) break;
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-  }
-  await save();
-}
-
-buttons.train.addEventListener('click', () => {
-  setRunning(true);
+function play(): void {
+  const run = controller;
+  if (run === undefined || run.running) return;
+  // When the loop has stopped (after the step in flight at a pause): the status's step, then an autosave.
+  void run.start().then(async () => {
+    if (run !== controller) return;
+    status.step = sandbox.step;
+    showStageNumbers();
+    await save();
+  });
   buttons.pause.focus();
-  void loop();
-});
+}
+
+function togglePlay(): void {
+  if (controller?.running === true) {
+    pause();
+    buttons.train.focus();
+  } else play();
+}
+
+buttons.train.addEventListener('click', play);
 buttons.pause.addEventListener('click', () => {
   pause();
   buttons.train.focus();
 });
-buttons.step.addEventListener(
-  'click',
-  () =>
-    void trainSteps({ count: 1 }).then(async () => {
-      refreshDue = false;
-      await refresh(true);
-      if (saveDue) await dueWork();
-    }),
-);
+buttons.step.addEventListener('click', () => void controller?.stepOnce());
 buttons.reset.addEventListener('click', () => {
-  pause();
-  sandbox.reset();
-  chart.reset();
-  status.note = 'reset';
-  byId('run-error').textContent = '';
-  status.loss = undefined;
-  status.accuracy = undefined;
+  void controller?.reset().then(() => {
+    chart.reset();
+    trainLoss.clear();
+    hints.clear();
+    status.note = 'reset';
+    byId('run-error').textContent = '';
+    return refresh(true);
+  });
+});
+/** Notes about the run that a loaded file makes stale (a resumed checkpoint sets a note of its own). */
+const staleAfterLoad = new Set(['reset', 'paused', 'undone']);
+bar.addEventListener('pth-loaded', () => {
+  if (staleAfterLoad.has(status.note)) status.note = '';
   void refresh(true);
 });
-bar.addEventListener('pth-loaded', () => void refresh(true));
+
+// "k" plays and pauses (YouTube's key), anywhere but in a field that takes typing.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'k' || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target as HTMLElement;
+  if (target.closest('input, textarea, select, [contenteditable]') !== null) return;
+  if (
+    event
+      .composedPath()
+      .some((el) => el instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))
+  )
+    return;
+  event.preventDefault();
+  togglePlay();
+});
 
 /** The model editor edits the sandbox's architecture for its data; Apply rebuilds with it (URL `arch`). */
 function showEditor(): void {
@@ -301,18 +387,57 @@ editor.addEventListener(
   'pth-apply',
   (event) => void apply({ ...sandbox.setup, arch: event.detail.spec }, false),
 );
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
+
+/** The keys that change while training, without a reset. */
+const liveKeys = ['lr', 'wd', 'batch'] as const;
+
+/** The setup the form shows, read by the URL's rules (bad values reported, the current value kept). */
+function formSetup(): { setup: Setup; problems: string[] } {
   const values = new FormData(form);
   const query = new URLSearchParams(location.search);
   for (const key of formKeys) query.set(key, String(values.get(key)));
-  // Picking another preset means that preset: the architecture of one's own (arch) goes; other changes keep it.
-  if (values.get('preset') !== sandbox.setup.preset) query.delete('arch');
-  const { setup, problems } = parseSetup(query);
+  // Picking a preset means that preset: the architecture of one's own (arch) goes; other changes keep it.
+  if (values.get('preset') === customPreset) query.set('preset', sandbox.setup.preset);
+  else if (sandbox.setup.arch !== undefined || values.get('preset') !== sandbox.setup.preset)
+    query.delete('arch');
+  return parseSetup(query);
+}
+
+/**
+ * Learning rate, weight decay and batch size apply to the running optimizer at its next step (its state
+ * kept); anything else rebuilds the run (with an Undo). True when the change was live.
+ */
+function applyForm(): boolean {
+  const { setup, problems } = formSetup();
   byId('problems').textContent = problems.join(' ');
-  void apply(setup, false);
+  const current = sandbox.setup;
+  const others = (Object.keys(setup) as (keyof Setup)[]).filter(
+    (k) =>
+      !(liveKeys as readonly string[]).includes(k) && JSON.stringify(setup[k]) !== JSON.stringify(current[k]),
+  );
+  if (others.length > 0 || Object.keys(current).length !== Object.keys(setup).length) {
+    void apply(setup, false);
+    return false;
+  }
+  const change = { lr: setup.lr, wd: setup.wd, batch: setup.batch };
+  controller?.change((s) => {
+    s.applyLive(change);
+    history.replaceState(null, '', `?${serializeSetup(s.setup)}`);
+  });
+  return true;
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  applyForm();
+});
+// A live setting takes effect as soon as it is changed (Enter, or leaving the field).
+form.addEventListener('change', (event) => {
+  const name = (event.target as HTMLInputElement).name;
+  if ((liveKeys as readonly string[]).includes(name)) applyForm();
 });
 pad.addEventListener('pth-draw', () => void predictDigit());
+pad.addEventListener('pth-clear', () => clearDigit());
 
 /**
  * "Copy link": the page's URL, which carries the whole setup (apply() keeps it current), on the clipboard.
@@ -328,20 +453,48 @@ async function copyLink(): Promise<void> {
   }
 }
 byId('copy-link').addEventListener('click', () => void copyLink());
+byId('copy-snippet').addEventListener('click', () => {
+  const code = byId('torch-snippet').textContent ?? '';
+  void navigator.clipboard.writeText(code).then(
+    () => (byId('snippet-note').textContent = 'Copied the PyTorch code.'),
+    () => (byId('snippet-note').textContent = 'The clipboard was refused: select the code and copy it.'),
+  );
+});
 
+function clearDigit(): void {
+  byId('prediction').textContent = '';
+  byId('digit-bars').replaceChildren();
+}
+
+/** The drawn digit's ten probabilities as bars, and the most likely one in words. */
 async function predictDigit(): Promise<void> {
-  const { fromHost, noGrad } = await import('../tensor/index.ts');
+  const { fromHost, noGrad, F } = await import('../tensor/index.ts');
   // Resized by the WGSL kernel where there is a WebGPU adapter (the pad says where).
   const digit = await pad.readMnist();
   const m = sandbox.model;
   m.eval();
-  const logits = await noGrad(() =>
-    m.forward(fromHost(digit, [1, 1, 28, 28], { backend: sandbox.backend })),
+  const probabilities = await noGrad(() =>
+    F.softmax(m.forward(fromHost(digit, [1, 1, 28, 28], { backend: sandbox.backend })), -1),
   ).data();
   m.train();
   let best = 0;
-  for (let c = 1; c < logits.length; c++) if ((logits[c] as number) > (logits[best] as number)) best = c;
+  for (let c = 1; c < probabilities.length; c++)
+    if ((probabilities[c] as number) > (probabilities[best] as number)) best = c;
   byId('prediction').textContent = `The model reads ${best}.`;
+  byId('digit-bars').replaceChildren(
+    ...Array.from(probabilities, (p, digit) => {
+      const li = document.createElement('li');
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.style.width = `${(100 * p).toFixed(1)}%`;
+      const label = document.createElement('span');
+      label.textContent = String(digit);
+      const value = document.createElement('span');
+      value.textContent = `${(100 * p).toFixed(0)}%`;
+      li.append(label, bar, value);
+      return li;
+    }),
+  );
 }
 
 fillSelect('dataset', datasetNames);

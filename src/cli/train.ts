@@ -11,7 +11,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PyDict, loadCheckpoint, planTorchZip } from '../checkpoint/index.ts';
 import { type Module, type ModuleSpec, buildModule } from '../nn/index.ts';
-import { Adam, AdamW, type Optimizer, SGD } from '../optim/index.ts';
+import {
+  type AnyOptimizer,
+  type Hyperparameters,
+  createOptimizer,
+  optimizerNames,
+  setHyperparameters,
+} from '../optim/index.ts';
 import { type Backend, Generator, cpu, defaultBackend, setDefaultBackend } from '../tensor/index.ts';
 import {
   type GeneralCheckpoint,
@@ -26,6 +32,7 @@ import {
   lossNames,
   readGeneralCheckpoint,
 } from '../train/index.ts';
+import { RunController } from '../train/controller.ts';
 import { UsageError } from './convert.ts';
 import { archiveRootFor, readBytes, writeBytesAtomic, writeZipFile } from './files.ts';
 import { loadCheckpointFile } from './load-file.ts';
@@ -36,7 +43,8 @@ export const trainUsage = `  pthlab train --data DATA.safetensors --steps N --ba
                [--seed S] [--shuffle] [--device cpu|webgpu] [--log LOG.json]
                                    train; --arch, --loss, --optim and --lr are required unless --resume`;
 
-export const optimNames = ['sgd', 'adam', 'adamw'] as const;
+/** The optimizer registry's names (src/optim/registry.ts). */
+export const optimNames = optimizerNames;
 export type OptimName = (typeof optimNames)[number];
 export type DeviceName = 'cpu' | 'webgpu';
 
@@ -254,7 +262,9 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
   const progress = new Progress(args.steps, io);
   let records: StepRecord[];
   try {
-    records = await trainer.run(args.steps, (r) => progress.update(r));
+    // The one loop of src/train/controller.ts, back to back: no frames to yield, no held-out set.
+    const controller = new RunController(trainer, { onStep: (r) => progress.update(r) });
+    records = await controller.runSteps(args.steps);
   } finally {
     progress.done(); // ends the progress line, also before an error message
   }
@@ -310,30 +320,29 @@ function initStateDict(path: string): PyDict {
   return value;
 }
 
-function makeOptimizer(name: OptimName, model: Module, args: TrainArgs): Optimizer<object, unknown> {
-  const params = model.parameters();
-  const common = {
-    ...(args.lr !== undefined ? { lr: args.lr } : {}),
-    ...(args.weightDecay !== undefined ? { weightDecay: args.weightDecay } : {}),
-  };
+function makeOptimizer(name: OptimName, model: Module, args: TrainArgs): AnyOptimizer {
   try {
-    if (name === 'sgd')
-      return new SGD(params, {
-        ...common,
-        ...(args.momentum !== undefined ? { momentum: args.momentum } : {}),
-      });
-    const adam = { ...common, ...(args.betas !== undefined ? { betas: args.betas } : {}) };
-    return (name === 'adam' ? new Adam(params, adam) : new AdamW(params, adam)) as Optimizer<object, unknown>;
+    return createOptimizer(name, model.parameters(), commandLineSettings(args));
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(`train: ${e.message}`);
     throw e;
   }
 }
 
+/** The hyperparameters given on the command line (the others keep torch's defaults, or the checkpoint's). */
+function commandLineSettings(args: TrainArgs): Partial<Hyperparameters> {
+  return {
+    ...(args.lr !== undefined ? { lr: args.lr } : {}),
+    ...(args.weightDecay !== undefined ? { weightDecay: args.weightDecay } : {}),
+    ...(args.momentum !== undefined ? { momentum: args.momentum } : {}),
+    ...(args.betas !== undefined ? { betas: args.betas } : {}),
+  };
+}
+
 /** Model and optimizer state from a general checkpoint, then the hyperparameters given on the command line. */
 function restore(
   model: Module,
-  optimizer: Optimizer<object, unknown>,
+  optimizer: AnyOptimizer,
   ck: GeneralCheckpoint,
   args: TrainArgs,
   backend: Backend,
@@ -351,12 +360,12 @@ function restore(
       `--resume: the saved optimizer state does not fit this optimizer: ${(e as Error).message}`,
     );
   }
-  const overrides: Record<string, unknown> = {};
-  if (args.lr !== undefined) overrides['lr'] = args.lr;
-  if (args.momentum !== undefined) overrides['momentum'] = args.momentum;
-  if (args.weightDecay !== undefined) overrides['weightDecay'] = args.weightDecay;
-  if (args.betas !== undefined) overrides['betas'] = args.betas;
-  for (const group of optimizer.paramGroups) Object.assign(group, overrides);
+  try {
+    setHyperparameters(optimizer, commandLineSettings(args));
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(`train: ${e.message}`);
+    throw e;
+  }
   if (ck.writerVersion === undefined) io.stderr('pthlab: resuming a checkpoint PyTorch wrote\n');
 }
 

@@ -5,3 +5,20 @@ export { OptimizerStateError } from './py.ts';
 export { SGD, type SgdOptions, type SgdState } from './sgd.ts';
 export { clipGradNorm } from './clip-grad.ts';
 export { decayGroups } from './groups.ts';
+export {
+  type AnyOptimizer,
+  type HyperparameterInfo,
+  type HyperparameterName,
+  type Hyperparameters,
+  type OptimizerEntry,
+  type OptimizerName,
+  createOptimizer,
+  hyperparametersOf,
+  isOptimizerName,
+  optimizerFromGroup,
+  optimizerName,
+  optimizerNames,
+  optimizers,
+  readHyperparameters,
+  setHyperparameters,
+} from './registry.ts';

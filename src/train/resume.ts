@@ -9,7 +9,14 @@
 import { PyDict, type PyValue } from '../checkpoint/index.ts';
 import { type GeneralCheckpoint, loadModelState } from './checkpoint.ts';
 import { Sandbox } from './sandbox.ts';
-import { type OptimizerName, type Setup, optimizerNames, parseSetup } from './setup.ts';
+import {
+  type OptimizerName,
+  isOptimizerName,
+  optimizerFromGroup,
+  optimizerNames,
+  readHyperparameters,
+} from '../optim/index.ts';
+import { type Setup, parseSetup } from './setup.ts';
 
 export interface Resumed {
   /** The new sandbox: the file's weights, optimizer and step, over the current sandbox's data. */
@@ -59,8 +66,8 @@ export function resumePlan(setup: Setup, ck: GeneralCheckpoint): ResumePlan {
   const state = ck.optimizerStateDict;
   const group = state === undefined ? undefined : firstGroup(state);
   const name = ck.run.optimizer ?? (group === undefined ? undefined : optimizerFromKeys(group));
-  const known = name !== undefined && (optimizerNames as readonly string[]).includes(name);
-  if (known) next.optim = name as OptimizerName;
+  const known = name !== undefined && isOptimizerName(name);
+  if (known) next.optim = name;
   let why = '';
   if (state === undefined) why = 'the file has no optimizer state';
   else if (name === undefined) why = "the file's optimizer could not be told from its param_groups";
@@ -72,22 +79,8 @@ export function resumePlan(setup: Setup, ck: GeneralCheckpoint): ResumePlan {
   return { setup: next, optimizerState: state, why, kept };
 }
 
-/**
- * The optimizer a file PyTorch wrote (no `pthlab` entry) was made with, from its first param group's keys:
- * SGD has momentum and nesterov; Adam and AdamW both have betas, and torch >= 2.7 says which in
- * `decoupled_weight_decay`, while torch <= 2.6 lists AdamW's keys with `foreach` before `maximize` and Adam's
- * with `maximize` first (pthlab's groupToPy writes the same orders).
- */
-export function optimizerFromKeys(group: PyDict): OptimizerName | undefined {
-  const keys = [...group.keys()].map(String);
-  if (keys.includes('momentum') && keys.includes('nesterov')) return 'sgd';
-  if (!keys.includes('betas')) return undefined;
-  const decoupled = group.get('decoupled_weight_decay');
-  if (typeof decoupled === 'boolean') return decoupled ? 'adamw' : 'adam';
-  const foreach = keys.indexOf('foreach');
-  const maximize = keys.indexOf('maximize');
-  return foreach >= 0 && maximize >= 0 && foreach < maximize ? 'adamw' : 'adam';
-}
+/** The optimizer a file PyTorch wrote (no `pthlab` entry) was made with, from its first param group's keys. */
+export const optimizerFromKeys: (group: PyDict) => OptimizerName | undefined = optimizerFromGroup;
 
 function firstGroup(state: PyDict): PyDict | undefined {
   const groups = state.get('param_groups');
@@ -108,12 +101,10 @@ function fitsUrl(key: 'lr' | 'wd' | 'batch', value: number): boolean {
 
 /** "sgd (lr 0.05, momentum 0.9, weight decay 0.001, batch 16)": the settings in effect after the load. */
 function describeSettings(sandbox: Sandbox): string {
-  const group = sandbox.optimizer.paramGroups[0] as unknown as Record<string, unknown>;
-  const parts = [`lr ${String(group['lr'])}`];
-  if (typeof group['momentum'] === 'number' && group['momentum'] !== 0)
-    parts.push(`momentum ${group['momentum']}`);
-  if (typeof group['weightDecay'] === 'number' && group['weightDecay'] !== 0)
-    parts.push(`weight decay ${group['weightDecay']}`);
+  const h = readHyperparameters(sandbox.optimizer);
+  const parts = [`lr ${String(h.lr)}`];
+  if (h.momentum !== undefined && h.momentum !== 0) parts.push(`momentum ${h.momentum}`);
+  if (h.weightDecay !== undefined && h.weightDecay !== 0) parts.push(`weight decay ${h.weightDecay}`);
   parts.push(`batch ${sandbox.setup.batch}`);
   return `${sandbox.setup.optim} (${parts.join(', ')})`;
 }

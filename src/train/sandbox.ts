@@ -4,7 +4,7 @@
  * `step()`, `evaluate()`, `reset()`; the components read what it exposes.
  */
 import { type Module, type ModuleSpec, buildModule } from '../nn/index.ts';
-import { Adam, AdamW, type Optimizer, SGD } from '../optim/index.ts';
+import { type AnyOptimizer, createOptimizer, setHyperparameters } from '../optim/index.ts';
 import { type Backend, Generator, cpu, fromHost, noGrad } from '../tensor/index.ts';
 import { ArchitectureError } from './errors.ts';
 import {
@@ -32,15 +32,19 @@ export interface Evaluation {
   accuracy: number | undefined;
 }
 
+/** The settings that change while training: the optimizer's at its next step, the batch size at the next batch. */
+export type LiveSettings = Partial<Pick<Setup, 'lr' | 'wd' | 'batch'>>;
+
 export class Sandbox {
-  readonly setup: Setup;
+  /** The setup in effect: live changes (`applyLive`) update lr, wd and batch here. */
+  setup: Setup;
   readonly data: TabularData;
   readonly train: TabularData;
   readonly heldOut: TabularData;
   readonly spec: ModuleSpec;
   readonly lossName: LossName;
   model: Module;
-  optimizer: Optimizer<object, unknown>;
+  optimizer: AnyOptimizer;
   trainer: Trainer;
 
   private constructor(
@@ -108,16 +112,31 @@ export class Sandbox {
     return this.trainer.step;
   }
 
-  private makeOptimizer(): Optimizer<object, unknown> {
-    const params = this.model.parameters();
-    const { lr, wd: weightDecay } = this.setup;
-    switch (this.setup.optim) {
-      case 'sgd':
-        return new SGD(params, { lr, momentum: 0.9, weightDecay }) as unknown as Optimizer<object, unknown>;
-      case 'adam':
-        return new Adam(params, { lr, weightDecay }) as unknown as Optimizer<object, unknown>;
-      case 'adamw':
-        return new AdamW(params, { lr, weightDecay }) as unknown as Optimizer<object, unknown>;
+  private makeOptimizer(): AnyOptimizer {
+    const { optim, lr, wd: weightDecay } = this.setup;
+    // The sandbox's SGD has momentum 0.9 (torch's default, 0, trains the toy sets too slowly to watch).
+    return createOptimizer(optim, this.model.parameters(), {
+      lr,
+      weightDecay,
+      ...(optim === 'sgd' ? { momentum: 0.9 } : {}),
+    });
+  }
+
+  /**
+   * Learning rate, weight decay and batch size changed while training: the optimizer keeps its state and
+   * takes the new values at its next step (a checkpoint saved after carries them); a new batch size takes
+   * effect from the next batch, the step count going on. Throws RangeError (nothing changed) for a bad value.
+   */
+  applyLive(change: LiveSettings): void {
+    const next = { ...this.setup, ...change };
+    if (change.batch !== undefined && !(Number.isSafeInteger(change.batch) && change.batch >= 1))
+      throw new RangeError(`batch size must be a whole number >= 1, got ${change.batch}`);
+    setHyperparameters(this.optimizer, { lr: next.lr, weightDecay: next.wd });
+    this.setup = next;
+    if (change.batch !== undefined) {
+      const lastLoss = this.trainer.lastLoss;
+      this.trainer = this.makeTrainer(this.trainer.step);
+      this.trainer.lastLoss = lastLoss;
     }
   }
 

@@ -7,12 +7,13 @@
  * URLs. Plain TypeScript: no DOM.
  */
 import type { ModuleSpec } from '../nn/index.ts';
+import { type OptimizerName, optimizerNames } from '../optim/registry.ts';
 import { presetNames, type PresetName } from './presets.ts';
 
 export const datasetNames = ['spirals', 'moons', 'circles', 'xor', 'blobs', 'sine', 'mnist'] as const;
 export type DatasetName = (typeof datasetNames)[number];
-export const optimizerNames = ['sgd', 'adam', 'adamw'] as const;
-export type OptimizerName = (typeof optimizerNames)[number];
+// The optimizers are the registry's (src/optim/registry.ts); re-exported for the page and the tests.
+export { type OptimizerName, optimizerNames };
 
 export interface Setup {
   dataset: DatasetName;

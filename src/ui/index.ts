@@ -7,10 +7,13 @@ export { ModelCheckpoints, type CheckpointActions, type SavedFile } from './chec
 export { PthDecisionMap, type MapPoints, type PredictFn } from './decision-map/pth-decision-map.ts';
 export { modulePredict } from './decision-map/module-predict.ts';
 export { PthDrawPad } from './draw-pad/pth-draw-pad.ts';
+export { PthFitCurve, type CurvePoints, type CurvePredict } from './fit-curve/pth-fit-curve.ts';
 export { PthInspector } from './inspector/pth-inspector.ts';
 export { PthLossChart, type LossPoint } from './loss-chart/pth-loss-chart.ts';
 export { PthModelEditor, type ApplyDetail } from './model-editor/pth-model-editor.ts';
 export { PthModelSummary } from './model-summary/pth-model-summary.ts';
+export { PthNetwork } from './network/pth-network.ts';
+export { describeNetwork, unitMaps, type NetworkPicture } from './network/picture.ts';
 export { summarizeModel, type ModelSummary } from './model-summary/summary.ts';
 export { PthStatus } from './status/pth-status.ts';
 export { PthTrainer, type TrainerStepDetail } from './trainer/pth-trainer.ts';

@@ -26,6 +26,7 @@ export type PredictFn = (inputs: Float32Array, count: number) => Promise<ArrayLi
 export class PthDecisionMap extends LitElement {
   static override properties = {
     points: { attribute: false },
+    heldOut: { attribute: false },
     predict: { attribute: false },
     resolution: { type: Number },
     size: { type: Number },
@@ -33,6 +34,8 @@ export class PthDecisionMap extends LitElement {
   };
 
   declare points: MapPoints | undefined;
+  /** Held-out (test) points, drawn ringed over `points`. */
+  declare heldOut: MapPoints | undefined;
   declare predict: PredictFn | undefined;
   /** Grid cells per side sent to `predict`. */
   declare resolution: number;
@@ -49,6 +52,7 @@ export class PthDecisionMap extends LitElement {
   constructor() {
     super();
     this.points = undefined;
+    this.heldOut = undefined;
     this.predict = undefined;
     this.resolution = 48;
     this.size = 320;
@@ -115,7 +119,7 @@ export class PthDecisionMap extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('points') || changed.has('size')) this.paint();
+    if (changed.has('points') || changed.has('heldOut') || changed.has('size')) this.paint();
   }
 
   private paint(): void {
@@ -142,6 +146,17 @@ export class PthDecisionMap extends LitElement {
       ctx.beginPath();
       ctx.arc(px, py, 3, 0, 2 * Math.PI);
       ctx.fill();
+      ctx.stroke();
+    }
+    const test = this.heldOut;
+    if (test === undefined) return;
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = '#000';
+    for (let i = 0; i < test.n; i++) {
+      const px = ((test.x[2 * i]! - b.xMin) / (b.xMax - b.xMin)) * side;
+      const py = ((b.yMax - test.x[2 * i + 1]!) / (b.yMax - b.yMin)) * side;
+      ctx.beginPath();
+      ctx.arc(px, py, 5.5, 0, 2 * Math.PI);
       ctx.stroke();
     }
   }

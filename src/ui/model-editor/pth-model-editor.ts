@@ -147,7 +147,7 @@ export class PthModelEditor extends LitElement {
   }
 
   private addAt(at: number): void {
-    // Focus the new row: its first size, else its "Add after", so adding again goes on from there.
+    // Focus the new row: its first size, else its "Add", so adding again goes on from there.
     const row = `[data-row="${at}"]`;
     this.edit(
       insertLayer(this.working, at, this.newType, this.inputShape),
@@ -224,7 +224,7 @@ export class PthModelEditor extends LitElement {
           </select></label
         >
         <button class="add-start" @click=${() => this.addAt(0)}>Add ${this.newType} at the start</button>
-        <span class="hint">or use "Add after" on a row.</span>
+        <span class="hint">or use "Add" on a row.</span>
       </div>
       <label class="json-label" for="json">Architecture JSON</label>
       <textarea
@@ -315,7 +315,7 @@ export class PthModelEditor extends LitElement {
             aria-label=${`Add a ${this.newType} after ${name}`}
             @click=${() => this.addAt(i + 1)}
           >
-            Add after
+            Add
           </button>
         </td>
       </tr>

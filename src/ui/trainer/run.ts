@@ -1,9 +1,10 @@
 /**
  * What `<pth-trainer>` drives, as plain TypeScript over a Sandbox (no DOM): the setup from attribute values
- * (each bad value reported in words, its default used), Train/Pause/Step/Reset, and a loop that runs a bounded
- * number of steps per frame (and at most a small time budget), so the page stays responsive. The element only
- * shows what this reports through `onStep` and `onRefresh`.
+ * (each bad value reported in words, its default used), and the one run controller (src/train/controller.ts)
+ * over its Sandbox: Train/Pause/Step/Reset, a bounded number of steps per frame within a small time budget.
+ * The element only shows what this reports through `onStep` and `onRefresh`.
  */
+import { RunController } from '../../train/controller.ts';
 import { type DataSource, Sandbox, type Evaluation, syntheticSource } from '../../train/sandbox.ts';
 import { type Backend, selectBackend } from '../../tensor/index.ts';
 import type { StepRecord } from '../../train/index.ts';
@@ -50,19 +51,11 @@ export interface TrainerRunOptions {
   onError?: (message: string) => void;
 }
 
-export class TrainerRun {
-  private runningNow = false;
-  private refreshDue = false;
-  private busy: Promise<unknown> = Promise.resolve();
-
-  private constructor(
-    private current: Sandbox,
-    private readonly opts: TrainerRunOptions,
-  ) {}
-
+/** The run controller of src/train/controller.ts over the setup's Sandbox, with the element's callbacks. */
+export class TrainerRun extends RunController<Sandbox> {
   /** What trains: the setup's sandbox, or one a loaded checkpoint resumed (`adopt`). */
   get sandbox(): Sandbox {
-    return this.current;
+    return this.target;
   }
 
   static async create(
@@ -71,110 +64,21 @@ export class TrainerRun {
     source: DataSource = syntheticSource,
     backend?: Backend,
   ): Promise<TrainerRun> {
-    return new TrainerRun(await Sandbox.create(setup, source, backend ?? (await pageBackend())), opts);
-  }
-
-  get running(): boolean {
-    return this.runningNow;
-  }
-
-  get step(): number {
-    return this.sandbox.step;
+    const sandbox = await Sandbox.create(setup, source, backend ?? (await pageBackend()));
+    return new TrainerRun(sandbox, {
+      stepsPerFrame: opts.stepsPerFrame ?? 20,
+      frameBudgetMs: opts.frameBudgetMs ?? 12,
+      metricsEvery: opts.refreshEvery ?? 20,
+      ...(opts.nextFrame === undefined ? {} : { nextFrame: opts.nextFrame }),
+      ...(opts.onStep === undefined ? {} : { onStep: opts.onStep }),
+      ...(opts.onRefresh === undefined ? {} : { onMetrics: opts.onRefresh }),
+      ...(opts.onRunning === undefined ? {} : { onRunning: opts.onRunning }),
+      onError: (e) => opts.onError?.(e instanceof Error ? e.message : String(e)),
+    });
   }
 
   /** Starts the loop (no-op when running); resolves when it stops. */
   train(): Promise<void> {
-    if (this.runningNow) return this.busy.then(() => undefined);
-    this.setRunning(true);
-    return this.serial(() => this.loop());
-  }
-
-  pause(): void {
-    this.setRunning(false);
-  }
-
-  /** One step, then a held-out refresh. */
-  stepOnce(): Promise<void> {
-    return this.serial(async () => {
-      if (this.runningNow) return;
-      if (!(await this.steps(1, Infinity))) return;
-      this.refreshDue = false;
-      await this.refresh();
-    });
-  }
-
-  /** Fresh weights and optimizer from the seed. */
-  reset(): Promise<void> {
-    this.pause();
-    return this.serial(async () => {
-      this.sandbox.reset();
-      await this.refresh();
-    });
-  }
-
-  /**
-   * Makes `next` the run's sandbox: one built and loaded beside the current one (a general checkpoint
-   * resumed with its own optimizer, src/train/resume.ts), so that a file that fails leaves this run as it was.
-   */
-  adopt(next: Sandbox): Promise<void> {
-    this.pause();
-    return this.serial(async () => {
-      this.current = next;
-      await this.refresh();
-    });
-  }
-
-  /** Held-out loss and accuracy, passed to onRefresh. */
-  async refresh(): Promise<Evaluation> {
-    const evaluation = await this.sandbox.evaluate();
-    await this.opts.onRefresh?.(evaluation);
-    return evaluation;
-  }
-
-  private setRunning(on: boolean): void {
-    if (this.runningNow === on) return;
-    this.runningNow = on;
-    this.opts.onRunning?.(on);
-  }
-
-  /** Runs tasks one after another, so Step, Reset and the loop never interleave. */
-  private serial(task: () => Promise<void>): Promise<void> {
-    const next = this.busy.then(task);
-    this.busy = next.catch(() => undefined);
-    return next;
-  }
-
-  private async loop(): Promise<void> {
-    const nextFrame = this.opts.nextFrame ?? (() => new Promise((r) => requestAnimationFrame(r)));
-    const perFrame = this.opts.stepsPerFrame ?? 20;
-    const budget = this.opts.frameBudgetMs ?? 12;
-    while (this.runningNow) {
-      if (!(await this.steps(perFrame, budget))) break;
-      if (this.refreshDue) {
-        this.refreshDue = false;
-        await this.refresh();
-      }
-      await nextFrame();
-    }
-    this.setRunning(false);
-  }
-
-  /** Up to `count` steps within `budgetMs`, stopping at a refresh boundary; false after an error. */
-  private async steps(count: number, budgetMs: number): Promise<boolean> {
-    const start = performance.now();
-    const every = this.opts.refreshEvery ?? 20;
-    try {
-      for (let i = 1; i <= count; i++) {
-        const r = await this.sandbox.trainStep();
-        this.opts.onStep?.(r);
-        if (r.step % every === 0) this.refreshDue = true;
-        if (this.refreshDue || performance.now() - start >= budgetMs) break;
-      }
-      return true;
-    } catch (e) {
-      this.setRunning(false);
-      this.opts.onError?.(e instanceof Error ? e.message : String(e));
-      return false;
-    }
+    return this.start();
   }
 }

@@ -11,6 +11,7 @@ export const weightsStyles = css`
   canvas {
     border: 1px solid #ccd;
     image-rendering: pixelated;
+    max-width: 100%;
   }
   figure {
     margin: 0;

@@ -10,7 +10,14 @@
 import { LitElement, html, nothing } from 'lit';
 import { formatNumber, sharedStyles } from '../shared.styles.ts';
 import { weightsStyles } from './pth-weights.styles.ts';
-import { type WeightTensor, divergingColor, heatmapLayout, histogram, tensorStats } from './stats.ts';
+import {
+  type WeightTensor,
+  divergingColor,
+  heatmapLayout,
+  heatmapPixels,
+  histogram,
+  tensorStats,
+} from './stats.ts';
 
 const maxSide = 320;
 const bins = 20;
@@ -19,11 +26,14 @@ export class PthWeights extends LitElement {
   static override properties = {
     tensors: { attribute: false },
     selected: { type: String },
+    tile: { attribute: false },
   };
 
   declare tensors: WeightTensor[];
   /** Name of the tensor shown; the first one when unset or unknown. */
   declare selected: string;
+  /** (h, w) of the input image: a 2-D tensor with h*w columns is drawn as one h x w tile per row. */
+  declare tile: readonly [number, number] | undefined;
 
   static override styles = [sharedStyles, weightsStyles];
 
@@ -31,6 +41,7 @@ export class PthWeights extends LitElement {
     super();
     this.tensors = [];
     this.selected = '';
+    this.tile = undefined;
   }
 
   get current(): WeightTensor | undefined {
@@ -55,20 +66,22 @@ export class PthWeights extends LitElement {
     const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.heatmap');
     const ctx = canvas?.getContext('2d');
     if (canvas == null || ctx == null) return;
-    const { rows, cols } = heatmapLayout(t.shape);
+    const { width, height, pixel } = heatmapPixels(t.shape, this.tile);
     const stats = tensorStats(t.data);
     const limit = Math.max(Math.abs(stats.min), Math.abs(stats.max));
-    const image = new ImageData(cols, rows);
-    for (let i = 0; i < rows * cols; i++) {
+    const image = new ImageData(width, height);
+    image.data.fill(255); // the gaps between tiles stay white
+    for (let i = 0; i < pixel.length; i++) {
       const [r, g, b] = divergingColor(t.data[i] ?? NaN, limit);
-      image.data.set([r, g, b, 255], i * 4);
+      image.data.set([r, g, b, 255], (pixel[i] as number) * 4);
     }
-    const scale = Math.max(1, Math.floor(maxSide / Math.max(rows, cols)));
-    canvas.width = Math.min(cols * scale, maxSide * 4);
-    canvas.height = Math.min(rows * scale, maxSide * 4);
+    // Never wider than maxSide: a 16 x 784 layer must not widen the page.
+    const scale = Math.min(Math.max(1, Math.floor(maxSide / Math.max(height, width))), maxSide / width);
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
     const bitmap = document.createElement('canvas');
-    bitmap.width = cols;
-    bitmap.height = rows;
+    bitmap.width = width;
+    bitmap.height = height;
     bitmap.getContext('2d')?.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
@@ -95,6 +108,7 @@ export class PthWeights extends LitElement {
     const stats = tensorStats(t.data);
     const h = histogram(t.data, bins);
     const { rows, cols } = heatmapLayout(t.shape);
+    const { tiles } = heatmapPixels(t.shape, this.tile);
     return html`
       <label
         >Tensor
@@ -120,7 +134,14 @@ export class PthWeights extends LitElement {
             role="img"
             aria-label=${`Heatmap of ${t.name}, ${rows} rows by ${cols} columns: blue negative, red positive`}
           ></canvas>
-          <figcaption>${rows} × ${cols}, blue &lt; 0 &lt; red</figcaption>
+          <figcaption>
+            ${
+              tiles === undefined
+                ? `${rows} × ${cols}`
+                : `${tiles} tiles of ${this.tile?.join(' × ')}, one per output unit`
+            },
+            blue &lt; 0 &lt; red
+          </figcaption>
         </figure>
         <figure>
           <canvas

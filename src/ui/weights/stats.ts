@@ -73,6 +73,32 @@ export function heatmapLayout(shape: readonly number[]): { rows: number; cols: n
   return { rows, cols: shape.slice(1).reduce((a, d) => a * d, 1) };
 }
 
+/**
+ * The heatmap's pixels for `shape`: each row of a 2-D tensor whose columns are an image's h*w pixels (the
+ * first layer of an image model) as an h x w tile, the tiles in a near-square grid with 1-pixel gaps; else
+ * one pixel per value (heatmapLayout). `pixel[i]` is where value i goes (y * width + x).
+ */
+export function heatmapPixels(
+  shape: readonly number[],
+  tile?: readonly [number, number],
+): { width: number; height: number; pixel: Uint32Array; tiles: number | undefined } {
+  const { rows, cols } = heatmapLayout(shape);
+  const pixel = new Uint32Array(rows * cols);
+  if (tile === undefined || shape.length !== 2 || cols !== tile[0] * tile[1] || rows < 1) {
+    for (let i = 0; i < pixel.length; i++) pixel[i] = i;
+    return { width: cols, height: rows, pixel, tiles: undefined };
+  }
+  const [h, w] = tile;
+  const across = Math.ceil(Math.sqrt(rows));
+  const down = Math.ceil(rows / across);
+  const width = across * (w + 1) - 1;
+  for (let r = 0; r < rows; r++) {
+    const [tx, ty] = [(r % across) * (w + 1), Math.floor(r / across) * (h + 1)];
+    for (let k = 0; k < cols; k++) pixel[r * cols + k] = (ty + Math.floor(k / w)) * width + tx + (k % w);
+  }
+  return { width, height: down * (h + 1) - 1, pixel, tiles: rows };
+}
+
 /** Blue (negative) through white (0) to red (positive), scaled by `limit` = the largest magnitude. */
 export function divergingColor(v: number, limit: number): [number, number, number] {
   if (!Number.isFinite(v)) return [0, 0, 0];

@@ -4,7 +4,13 @@ import { buildModule, type ModuleSpec } from '../../../src/nn/index.ts';
 import { argmaxRows, classShares, dataBounds, gridInputs } from '../../../src/ui/decision-map/grid.ts';
 import { summarizeModel } from '../../../src/ui/model-summary/summary.ts';
 import { presetSpec } from '../../../src/train/presets.ts';
-import { divergingColor, heatmapLayout, histogram, tensorStats } from '../../../src/ui/weights/stats.ts';
+import {
+  divergingColor,
+  heatmapLayout,
+  heatmapPixels,
+  histogram,
+  tensorStats,
+} from '../../../src/ui/weights/stats.ts';
 
 describe('model summary', () => {
   it('matches torchinfo for an MLP', () => {
@@ -84,6 +90,25 @@ describe('weights statistics', () => {
     expect(divergingColor(1, 1)).toEqual([255, 0, 0]);
     expect(divergingColor(-0.5, 1)).toEqual([128, 128, 255]);
     expect(divergingColor(0, 1)).toEqual([255, 255, 255]);
+  });
+
+  it("lays an image model's first layer out as one tile per unit", () => {
+    // 16 units of 28x28 inputs: 4 x 4 tiles with 1-pixel gaps, 115 x 115 pixels (not 784 wide).
+    const tiled = heatmapPixels([16, 784], [28, 28]);
+    expect([tiled.width, tiled.height, tiled.tiles]).toEqual([115, 115, 16]);
+    expect(tiled.pixel[0]).toBe(0);
+    expect(tiled.pixel[28]).toBe(115); // unit 0, pixel (1, 0): the next line of its tile
+    expect(tiled.pixel[784]).toBe(29); // unit 1 starts right of unit 0's tile and its gap
+    expect(tiled.pixel[5 * 784]).toBe(29 * 115 + 29); // unit 5: second row of tiles, second column
+    expect(new Set(tiled.pixel).size).toBe(16 * 784);
+    // Anything else: one pixel per value, in order.
+    const plain = heatmapPixels([16, 2], [28, 28]);
+    expect([plain.width, plain.height, plain.tiles, [...plain.pixel.slice(0, 3)]]).toEqual([
+      2,
+      16,
+      undefined,
+      [0, 1, 2],
+    ]);
   });
 });
 

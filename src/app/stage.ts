@@ -1,0 +1,118 @@
+/**
+ * The sandbox page's first screen, apart from the wiring in main.ts: the big numbers (each labelled train or
+ * test, each keeping one meaning), the smoothed per-batch loss, the picture of the network, and the hint
+ * shown when a run disappoints. Plain functions over the page's elements and a Sandbox.
+ */
+import type { Sandbox } from '../train/sandbox.ts';
+import { dataBounds } from '../ui/decision-map/grid.ts';
+import { describeNetwork, unitMaps } from '../ui/network/picture.ts';
+import type { PthNetwork } from '../ui/network/pth-network.ts';
+import { formatNumber, formatPercent } from '../ui/shared.styles.ts';
+import { weightsFromModule } from '../ui/weights/from-module.ts';
+import type { WeightTensor } from '../ui/weights/stats.ts';
+
+const byId = (id: string) => document.getElementById(id) as HTMLElement;
+
+export interface Numbers {
+  epoch: number;
+  step: number;
+  /** Smoothed loss of the training batches. */
+  trainLoss: number | undefined;
+  /** Loss on the held-out rows, in eval mode. */
+  testLoss: number | undefined;
+  testAccuracy: number | undefined;
+}
+
+/** Writes the big numbers; an accuracy box only for classification. */
+export function showNumbers(n: Numbers, classification: boolean): void {
+  byId('n-epoch').textContent = String(n.epoch);
+  byId('n-step').textContent = String(n.step);
+  byId('n-train-loss').textContent = n.trainLoss === undefined ? '–' : formatNumber(n.trainLoss);
+  byId('n-test-loss').textContent = n.testLoss === undefined ? '–' : formatNumber(n.testLoss);
+  byId('n-test-accuracy').textContent = n.testAccuracy === undefined ? '–' : formatPercent(n.testAccuracy);
+  byId('n-test-accuracy-box').hidden = !classification;
+}
+
+/** An exponential moving average of per-batch losses (TensorBoard's smoothing, weight 0.9). */
+export class Smoothed {
+  value: number | undefined;
+  add(v: number): number {
+    this.value = this.value === undefined ? v : 0.9 * this.value + 0.1 * v;
+    return this.value;
+  }
+  clear(): void {
+    this.value = undefined;
+  }
+}
+
+/** Redraws the network picture from the sandbox's weights; returns the weights it read (for `<pth-weights>`). */
+export async function drawNetwork(network: PthNetwork, sandbox: Sandbox): Promise<WeightTensor[]> {
+  const weights = await weightsFromModule(sandbox.model);
+  network.picture = describeNetwork(sandbox.spec, sandbox.inputShape, weights);
+  const twoD = sandbox.data.features === 2 && sandbox.data.imageShape === undefined;
+  network.maps = twoD
+    ? unitMaps(sandbox.spec, weights, dataBounds(sandbox.data.x, sandbox.data.n), 16)
+    : undefined;
+  return weights;
+}
+
+/**
+ * Watches the held-out loss at each refresh and says when the run disappoints: the test loss rising well
+ * above its best while the training loss keeps falling (overfitting), or a classifier stuck well short of
+ * 100% after many steps (a model too small for the data).
+ */
+export class Hints {
+  private best: { testLoss: number; trainLoss: number } | undefined;
+
+  clear(): void {
+    this.best = undefined;
+    byId('hint').textContent = '';
+  }
+
+  update(
+    sandbox: Sandbox,
+    testLoss: number,
+    trainLoss: number | undefined,
+    accuracy: number | undefined,
+  ): void {
+    if (this.best === undefined || testLoss < this.best.testLoss)
+      this.best = { testLoss, trainLoss: trainLoss ?? Infinity };
+    let hint = '';
+    const best = this.best;
+    if (
+      trainLoss !== undefined &&
+      testLoss > best.testLoss * 1.2 + 0.02 &&
+      trainLoss < best.trainLoss * 0.9
+    ) {
+      hint =
+        'Overfitting: the test loss is rising while the train loss falls. Try weight decay, fewer ' +
+        'steps or a smaller model.';
+    } else if (accuracy !== undefined && accuracy < 0.9 && sandbox.step >= 1500) {
+      const small = sandbox.setup.arch === undefined && ['linear', 'mlp'].includes(sandbox.setup.preset);
+      hint = small
+        ? `Test accuracy is stuck near ${formatPercent(accuracy)}: this model is too small for ` +
+          `${sandbox.setup.dataset}. Try the Deep MLP, or a wider layer in the editor.`
+        : `Test accuracy is stuck near ${formatPercent(accuracy)}: try a lower learning rate or a bigger model.`;
+    }
+    byId('hint').textContent = hint;
+  }
+}
+
+/**
+ * The PyTorch code that opens what "Save checkpoint" downloads now: examples/pytorch/pthlab_arch.py builds the
+ * same nn.Module from the file's `arch`, and torch's own optimizer resumes from its optimizer_state_dict.
+ */
+export function showSnippet(sandbox: Sandbox): void {
+  const { dataset, preset, optim, lr } = sandbox.setup;
+  const file = `${dataset}_${preset}_checkpoint_step${sandbox.step}.pth`;
+  const torchClass = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' }[optim];
+  byId('torch-snippet').textContent = [
+    'import torch',
+    'from pthlab_arch import load_checkpoint  # examples/pytorch/pthlab_arch.py',
+    '',
+    `model, ck = load_checkpoint("${file}")`,
+    `optimizer = torch.optim.${torchClass}(model.parameters(), lr=${lr})`,
+    'optimizer.load_state_dict(ck["optimizer_state_dict"])',
+    '# or a bare state_dict: model.load_state_dict(torch.load("..._state_dict.pth"))',
+  ].join('\n');
+}

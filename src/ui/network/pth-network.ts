@@ -1,0 +1,169 @@
+/**
+ * `<pth-network>`: a picture of the model, as TensorFlow Playground draws one: layers as columns of units,
+ * edges coloured by weight (blue positive, orange negative, thicker when larger), and where the input is
+ * 2-D each unit a small map of its activation over the plane; convolution layers as columns of channel
+ * tiles; a model that is not a Sequential as its blocks. A thin view: set `picture` (picture.ts) and,
+ * optionally, `maps`. Its text equivalent: the figure caption, and the layer list in the image's label.
+ *
+ * @csspart svg - the drawing.
+ */
+import { LitElement, css, html, nothing, svg } from 'lit';
+import { sharedStyles } from '../shared.styles.ts';
+import type { NetworkPicture } from './picture.ts';
+
+/** Units drawn per column at most; the rest are counted in the column's label. */
+const maxShown = 10;
+const width = 560;
+const height = 300;
+const top = 34;
+
+export class PthNetwork extends LitElement {
+  static override properties = {
+    picture: { attribute: false },
+    maps: { attribute: false },
+  };
+
+  declare picture: NetworkPicture | undefined;
+  /** Per column, per unit, a square grid of activations (unitMaps in picture.ts). */
+  declare maps: Float32Array[][] | undefined;
+
+  static override styles = [
+    sharedStyles,
+    css`
+      figure {
+        margin: 0;
+      }
+      svg {
+        width: 100%;
+        height: auto;
+        display: block;
+      }
+      text {
+        font:
+          12px system-ui,
+          sans-serif;
+        fill: #444;
+      }
+      figcaption {
+        font-size: 13px;
+        color: #555;
+      }
+    `,
+  ];
+
+  constructor() {
+    super();
+    this.picture = undefined;
+    this.maps = undefined;
+  }
+
+  /** One sentence per layer: "2 inputs → Linear 16 (ReLU) → Linear 2". */
+  get description(): string {
+    const p = this.picture;
+    if (p === undefined) return 'No model yet.';
+    return p.columns
+      .map((c) => (c.after.length > 0 ? `${c.label} (${c.after.join(', ')})` : c.label))
+      .join(' → ');
+  }
+
+  override render() {
+    const p = this.picture;
+    if (p === undefined) return html`<p>No model yet.</p>`;
+    const cols = p.columns.length;
+    const x = (c: number) => 40 + ((width - 80) * c) / Math.max(1, cols - 1);
+    const shown = p.columns.map((c) => Math.min(c.units, maxShown));
+    const box = Math.min(30, Math.floor((height - top - 10) / Math.max(...shown)) - 6);
+    const y = (c: number, u: number) => {
+      const n = shown[c] as number;
+      const span = n * (box + 6);
+      return top + (height - top - span) / 2 + u * (box + 6) + box / 2;
+    };
+    const edges = p.edges.flatMap((e) => {
+      const from = p.columns[e.from];
+      const to = p.columns[e.from + 1];
+      if (from === undefined || to === undefined) return [];
+      let max = 1e-9;
+      for (const v of e.weight) max = Math.max(max, Math.abs(v));
+      const lines = [];
+      for (let o = 0; o < (shown[e.from + 1] as number); o++)
+        for (let i = 0; i < (shown[e.from] as number); i++) {
+          const w = e.weight[o * from.units + i] as number;
+          const strength = Math.abs(w) / max;
+          lines.push(
+            svg`<line x1=${x(e.from) + box / 2} y1=${y(e.from, i)} x2=${x(e.from + 1) - box / 2} y2=${y(e.from + 1, o)}
+              stroke=${w >= 0 ? '#2a5bd7' : '#e8710a'} stroke-width=${(0.3 + 2.7 * strength).toFixed(2)}
+              stroke-opacity=${(0.15 + 0.75 * strength).toFixed(2)}></line>`,
+          );
+        }
+      return lines;
+    });
+    const units = p.columns.flatMap((c, ci) => {
+      const out = [];
+      for (let u = 0; u < (shown[ci] as number); u++) {
+        const map = this.maps?.[ci]?.[u];
+        const href = map === undefined ? undefined : mapImage(map);
+        const [ux, uy] = [x(ci) - box / 2, y(ci, u) - box / 2];
+        out.push(
+          href === undefined
+            ? svg`<rect x=${ux} y=${uy} width=${box} height=${box} rx=${c.kind === 'conv' ? 2 : box / 2}
+                fill=${c.kind === 'block' ? '#eef' : '#f4f4f8'} stroke="#99a"></rect>`
+            : svg`<image href=${href} x=${ux} y=${uy} width=${box} height=${box}
+                preserveAspectRatio="none" style="image-rendering: pixelated"></image>
+                <rect x=${ux} y=${uy} width=${box} height=${box} fill="none" stroke="#99a"></rect>`,
+        );
+      }
+      const more = c.units - (shown[ci] as number);
+      const label = more > 0 ? `${c.label} (+${more})` : c.label;
+      const after = c.after.length > 0 ? c.after.join(', ') : '';
+      out.push(svg`<text x=${x(ci)} y=${12} text-anchor="middle">${label}</text>`);
+      if (after !== '') out.push(svg`<text x=${x(ci)} y=${26} text-anchor="middle">${after}</text>`);
+      return out;
+    });
+    return html`<figure>
+      <svg
+        part="svg"
+        viewBox=${`0 0 ${width} ${height}`}
+        role="img"
+        aria-label=${`Network: ${this.description}`}
+      >
+        ${edges}${units}
+      </svg>
+      <figcaption>
+        ${this.description}. Edges: blue positive, orange negative
+        weights.${this.maps === undefined ? nothing : ' Each unit shows its activation over the plane.'}
+      </figcaption>
+    </figure>`;
+  }
+}
+
+/** A unit's map as a PNG data URL: blue where positive, orange where negative, white at zero. */
+function mapImage(values: Float32Array): string | undefined {
+  const side = Math.round(Math.sqrt(values.length));
+  const canvas = document.createElement('canvas');
+  canvas.width = side;
+  canvas.height = side;
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return undefined;
+  let max = 1e-9;
+  for (const v of values) max = Math.max(max, Math.abs(v));
+  const image = ctx.createImageData(side, side);
+  for (let k = 0; k < values.length; k++) {
+    const t = (values[k] as number) / max;
+    const [r, g, b] = t >= 0 ? [42, 91, 215] : [232, 113, 10];
+    const a = Math.abs(t);
+    image.data[4 * k] = Math.round(255 + (r - 255) * a);
+    image.data[4 * k + 1] = Math.round(255 + (g - 255) * a);
+    image.data[4 * k + 2] = Math.round(255 + (b - 255) * a);
+    image.data[4 * k + 3] = 255;
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas.toDataURL();
+}
+
+customElements.define('pth-network', PthNetwork);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pth-network': PthNetwork;
+  }
+}
