@@ -23,7 +23,7 @@ for (const n of sizes.length > 0 ? sizes : [256, 512, 1024]) {
   const run = async (repeats: number): Promise<number> => {
     const step = new StepEncoder(runtime);
     for (let r = 0; r < repeats; r++) {
-      await encodeMatmul(runtime, step, {
+      encodeMatmul(runtime, step, {
         batch: 1,
         m: n,
         k: n,

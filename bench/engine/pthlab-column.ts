@@ -45,7 +45,7 @@ export class PthlabColumn {
     const out = runtime.buffers.acquire(n * n * 4);
     const once = async (): Promise<void> => {
       const step = new StepEncoder(runtime, 'bench-matmul');
-      await encodeMatmul(runtime, step, {
+      encodeMatmul(runtime, step, {
         batch: 1,
         m: n,
         k: n,

@@ -10,7 +10,7 @@
 import * as checkpoint from '../checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
 import { saveTorchZip } from '../checkpoint/index.ts';
-import { type Backend, WebGpuBackend, selectBackend } from '../tensor/index.ts';
+import { type Backend, selectBackend } from '../tensor/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { RunController } from '../train/controller.ts';
 import { Hints, Smoothed, drawNetwork, showNumbers, showSnippet } from './stage.ts';
@@ -94,7 +94,7 @@ const device: Promise<Backend> = selectBackend('auto').then((selected) => {
   notice.textContent = selected.notice ?? `Training on ${selected.kind === 'webgpu' ? 'WebGPU' : 'the CPU'}.`;
   notice.dataset['kind'] = selected.kind;
   // Training on WebGPU: the draw pad resizes on the same device (else it requests one of its own).
-  if (selected.backend instanceof WebGpuBackend) pad.device = selected.backend.runtime.device;
+  if (selected.kind === 'webgpu') pad.backend = selected.backend;
   return selected.backend;
 });
 

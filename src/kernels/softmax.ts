@@ -1,5 +1,8 @@
 /** softmax and log_softmax over the last dimension of a (rows, cols) view, forward and backward. */
 
+/** The two members of the family, named as the WGSL entry points (shaders/softmax.wgsl) and the op's attr. */
+export type SoftmaxKind = 'softmax' | 'log_softmax';
+
 export function softmax(x: Float32Array, rows: number, cols: number, out?: Float32Array): Float32Array {
   checkSize('softmax', x, rows, cols);
   const y = out ?? new Float32Array(rows * cols);

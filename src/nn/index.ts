@@ -1,5 +1,13 @@
 /** Layer 4: torch.nn's modules, init, architecture specs, and state_dict conversion. */
 export { buildModule, type ModuleSpec } from './build.ts';
+export {
+  defineLayer,
+  layerType,
+  layerTypes,
+  readLayer,
+  type LayerDefinition,
+  type LayerType,
+} from './layer-types/index.ts';
 export { constant, fanIn, kaimingUniform, normal, uniform, type InitOptions } from './init.ts';
 export { Conv2d, type Conv2dOptions } from './layers/conv.ts';
 export {

@@ -4,13 +4,22 @@
  * or the first layer that does not fit, named by its index and type. Where torch 2.6 refuses the same input it
  * is refused here in torch's own words (test/torch/engine/shapes.test.ts compares them with real torch); where
  * pthlab cannot build or run what torch accepts (3-D unbatched convolutions, ceil_mode, ...) the refusal says
- * so. The model editor calls this on every keystroke, so it must stay cheap: no module is built.
+ * so. The model editor calls this on every keystroke, so it must stay cheap: no module is built. Each layer is
+ * read by its registry entry (layer-types/), as buildModule reads it.
  */
-import type { ModuleSpec } from './build.ts';
-import { type InputDtype, type Step, embedding, rules } from './shape-rules.ts';
-import { Keywords, LayerRefusal, formatShape, pthlabRefusal as pthlab } from './spec-keywords.ts';
+import { layerType, paramCount, readLayer } from './layer-types/index.ts';
+import { LayerRefusal, type ModuleSpec, asSpec, formatShape, sequentialLayers } from './spec-keywords.ts';
 
-export { formatShape, type InputDtype };
+export { formatShape };
+
+/** The dtype of a layer's input: int64 indices for an Embedding, else float32. */
+export type InputDtype = 'float32' | 'int64';
+
+interface Step {
+  output: number[];
+  params: number;
+  dtype: InputDtype;
+}
 
 export interface InferOptions {
   /** The input's dtype: int64 indices for an Embedding, else float32 (the default). */
@@ -110,14 +119,6 @@ function isSpec(v: unknown): v is ModuleSpec {
   );
 }
 
-function sequentialLayers(spec: ModuleSpec): unknown[] {
-  const a = new Keywords(spec);
-  const layers = a.raw('layers') ?? [];
-  if (!Array.isArray(layers)) throw new LayerRefusal('Sequential: layers must be a list of specs', 'pthlab');
-  a.done();
-  return layers;
-}
-
 function toError(e: unknown, index: number, path: string, type: string): ShapeError {
   if (!(e instanceof LayerRefusal)) throw e;
   return {
@@ -138,22 +139,17 @@ class NestedError extends Error {
   }
 }
 
-function layerStep(layer: unknown, input: number[], dtype: InputDtype, path: string): Step {
-  if (!isSpec(layer))
-    throw pthlab(`a layer must be an object with a string 'type', got ${JSON.stringify(layer)}`);
+function layerStep(raw: unknown, input: number[], dtype: InputDtype, path: string): Step {
+  const layer = asSpec(raw);
   if (layer.type === 'Sequential') {
     const inner = sequence(sequentialLayers(layer), `${path}.`, input, dtype, false);
     if (inner.error !== undefined) throw new NestedError(inner.error);
     const last = inner.layers.at(-1);
     return { output: [...(inner.output ?? input)], params: inner.params, dtype: last ? 'float32' : dtype };
   }
-  const a = new Keywords(layer);
-  if (layer.type === 'Embedding') return embedding(a, input, dtype);
-  const known = rules[layer.type];
-  if (known === undefined) throw pthlab(`unknown module type '${layer.type}'`);
-  const step = known(a, input);
+  const read = readLayer(layer);
   // Checked after the keywords, so a misspelt keyword is reported before the dtype.
-  if (dtype !== 'float32')
-    throw pthlab(`${layer.type} takes floating-point input; only Embedding takes int64 indices`, true);
-  return { ...step, dtype };
+  const { takes } = layerType(layer.type)!;
+  if (dtype !== takes.dtype) throw takes.otherwise();
+  return { output: read.output(input), params: paramCount(read.state), dtype: 'float32' };
 }

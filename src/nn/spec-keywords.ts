@@ -1,11 +1,16 @@
 /**
- * Reading one layer's keywords from DESIGN.md's architecture JSON without building it, and the refusals, for
- * shape inference (shapes.ts, shape-rules.ts, shape-rules-2d.ts). The rules are buildModule's (build.ts): the same defaults, the same type checks with the same
- * messages, unknown keywords refused as Python refuses them; on top, sizes must be positive integers, which
- * buildModule leaves to the tensor code. A refusal says whose wording it uses and whether torch itself would
- * have accepted the spec (a pthlab limit rather than a misfit), so the torch tests can hold each to account.
+ * Reading one layer's keywords from DESIGN.md's architecture JSON, and the refusals. The layer types of
+ * layer-types/ declare their keywords over this reader, and build.ts and shapes.ts both go through those
+ * declarations: the same defaults, the same checks, the same messages, unknown keywords refused as Python
+ * refuses them. A refusal says whose wording it uses and whether torch itself would have accepted the spec
+ * (a pthlab limit rather than a misfit), so the torch tests can hold each to account.
  */
-import type { ModuleSpec } from './build.ts';
+
+/** One layer of the architecture JSON: torch.nn's class name and its keywords (a Sequential's `layers`). */
+export interface ModuleSpec {
+  type: string;
+  [keyword: string]: unknown;
+}
 
 export type Pair = [number, number];
 
@@ -133,4 +138,21 @@ export function nonNegative(p: Pair, message: string): Pair {
   if (p.some((v) => !isInt(v))) throw pthlab(`padding must be integers, got [${p.join(', ')}]`);
   if (p.some((v) => v < 0)) throw new LayerRefusal(message, 'torch');
   return p;
+}
+
+/** A layer of a spec: an object with a string `type`, else refused (a number in a list of layers, ...). */
+export function asSpec(v: unknown): ModuleSpec {
+  const ok =
+    typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as ModuleSpec).type === 'string';
+  if (!ok) throw pthlab(`a layer must be an object with a string 'type', got ${JSON.stringify(v)}`);
+  return v as ModuleSpec;
+}
+
+/** A Sequential's children (not yet checked one by one); its own keywords checked as any layer's. */
+export function sequentialLayers(spec: ModuleSpec): unknown[] {
+  const a = new Keywords(spec);
+  const layers = a.raw('layers') ?? [];
+  if (!Array.isArray(layers)) throw pthlab('Sequential: layers must be a list of specs');
+  a.done();
+  return layers;
 }

@@ -16,6 +16,8 @@ import type { BinaryOp } from '../kernels/binary.ts';
 import type { Conv2dShape as Conv2dGeometry } from '../kernels/conv2d.ts';
 import type { AdamHyper, SgdOptions as SgdHyper } from '../kernels/optimizer.ts';
 import type { Pool2dShape as Pool2dGeometry } from '../kernels/pool2d.ts';
+import type { ResizeShape as ResizeGeometry } from '../kernels/resize.ts';
+import type { SoftmaxKind } from '../kernels/softmax.ts';
 
 /**
  * 'int64' is torch's dtype for class targets and indices (`torch.long`). Its buffers hold int32 values
@@ -58,7 +60,8 @@ export interface MatmulGeometry {
 // the names the Backend interface uses.
 // Conv2dGeometry: NCHW conv2d, groups = 1. Pool2dGeometry: NCHW pooling, ceil_mode = False.
 // SgdHyper: torch.optim.SGD's single-tensor update. AdamHyper: Adam / AdamW with host-computed scalars.
-export type { Conv2dGeometry, Pool2dGeometry, SgdHyper, AdamHyper };
+// ResizeGeometry: NCHW bilinear resize, align_corners = False.
+export type { Conv2dGeometry, Pool2dGeometry, ResizeGeometry, SgdHyper, AdamHyper, SoftmaxKind };
 // AttentionGeometry: (heads, t, d) views of (B, H, T, D) and the scale on q . k (src/kernels/attention.ts).
 export type { AttentionGeometry };
 
@@ -119,6 +122,23 @@ export interface Backend {
   /** count_include_pad = True (torch's default). */
   avgPool2d(x: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer;
   avgPool2dBackward(dy: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer;
+  /**
+   * F.interpolate(mode='bilinear', align_corners=False) to an output size, forward only (no op of the
+   * autograd table uses it yet): what the draw pad resizes with, src/kernels/resize.ts on every backend.
+   */
+  resizeBilinear(x: DeviceBuffer, g: ResizeGeometry): DeviceBuffer;
+
+  // Fused row kernels (src/kernels/softmax.ts on the CPU, shaders/softmax.wgsl on WebGPU).
+  /** softmax or log_softmax over the last dim of a (rows, cols) view. */
+  softmax(kind: SoftmaxKind, x: DeviceBuffer, rows: number, cols: number): DeviceBuffer;
+  /** Its input gradient from the forward output y and dy. */
+  softmaxBackward(
+    kind: SoftmaxKind,
+    y: DeviceBuffer,
+    dy: DeviceBuffer,
+    rows: number,
+    cols: number,
+  ): DeviceBuffer;
 
   // Indexing and randomness.
   /** Rows of weight (rows, dim) picked by `indices` ('int64', count entries): (count, dim). */

@@ -7,6 +7,8 @@
  * 24 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 4 movement (reshape, permute, expand, pad;
  * pad with negative amounts is narrow), where, matmul, conv2d, 2 poolings, embedding. cat, split, narrow and
  * masked_fill are composed from pad and where (Tensor, functional/join.ts), as teenygrad composes them.
+ * Two fused ops with backward formulas of their own, each proven equal to its composite: softmax (against
+ * functional/activation.ts by test/unit/engine/fused.test.ts, and torch by the ops test) and causal attention.
  */
 import type {
   Backend,
@@ -16,6 +18,7 @@ import type {
   Pool2dGeometry,
   ReduceOp,
   Shape,
+  SoftmaxKind,
   UnaryOp,
 } from './backend.ts';
 import { broadcastAxes, broadcastShapes, sameShape, sizeOf } from './shape.ts';
@@ -482,6 +485,28 @@ function attentionGeometry(q: Shape, k: Shape, v: Shape, scale: number) {
   return { heads: sizeOf(q) / (t * d), t, d, scale };
 }
 
+// ---- fused rows -------------------------------------------------------------------------------
+
+/** (rows, cols) of a view whose last dim is the one reduced. */
+function rowsOf(shape: Shape): [number, number] {
+  const cols = shape.at(-1) ?? 1;
+  return [cols === 0 ? 0 : sizeOf(shape) / cols, cols];
+}
+
+/** softmax / log_softmax over the last dim: one kernel forward, one backward (dx from y and dy). */
+const softmax: OpDef<{ kind: SoftmaxKind }> = {
+  name: 'softmax',
+  forward: (be, inputs, { kind }) => {
+    const x = arg(inputs, 0);
+    const [rows, cols] = rowsOf(x.shape);
+    return { out: f32(be.softmax(kind, x.buf, rows, cols), x.shape), saved: null };
+  },
+  backward: (be, dy, { out, attrs }) => {
+    const [rows, cols] = rowsOf(out.shape);
+    return [be.softmaxBackward(attrs.kind, out.buf, dy, rows, cols)];
+  },
+};
+
 export const ops = {
   neg,
   exp,
@@ -508,6 +533,7 @@ export const ops = {
   avgPool2d,
   embedding,
   attention,
+  softmax,
 } as const;
 
 export type OpName = keyof typeof ops;

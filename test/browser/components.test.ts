@@ -155,7 +155,7 @@ describe('components in the browser', () => {
     expect(st.format).toBe('safetensors');
     for (const loaded of [pth, st]) {
       const dict = loaded.value as PyDict;
-      expect([...dict.keys()].sort()).toEqual(Object.keys(before).sort());
+      expect([...dict.keys()].map(String).sort()).toEqual(Object.keys(before).sort());
       for (const [key, values] of Object.entries(before)) {
         const t = dict.get(key) as StoredTensor;
         expect(Array.from(t.toTypedArray() as Float32Array), key).toEqual(values);

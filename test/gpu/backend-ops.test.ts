@@ -273,6 +273,34 @@ describe('WebGpuBackend vs CpuBackend: matmul, conv, pooling', () => {
     await agree(gpu, [x], (be, [a]) => be.avgPool2d(a!, g));
     await agree(gpu, [dy], (be, [a]) => be.avgPool2dBackward(a!, g));
   });
+
+  backendTest('fused softmax and log_softmax rows, forward and backward', async (gpu) => {
+    for (const [rows, cols] of [
+      [6, 4],
+      [64, 33],
+      [5, 1],
+    ] as const) {
+      const x = randomFloats(rows * cols, 18);
+      const dy = randomFloats(rows * cols, 19);
+      for (const kind of ['softmax', 'log_softmax'] as const) {
+        const y = await agree(gpu, [x], (be, [a]) => be.softmax(kind, a!, rows, cols), { label: kind });
+        await agree(gpu, [y, dy], (be, [a, d]) => be.softmaxBackward(kind, a!, d!, rows, cols), {
+          label: `${kind} backward`,
+        });
+      }
+    }
+  });
+
+  backendTest('bilinear resize, down (the draw pad: 280 to 28) and up', async (gpu) => {
+    for (const g of [
+      { n: 1, c: 1, h: 280, w: 280, hOut: 28, wOut: 28 },
+      { n: 2, c: 3, h: 5, w: 7, hOut: 9, wOut: 4 },
+    ]) {
+      const x = randomFloats(g.n * g.c * g.h * g.w, 17);
+      const y = await agree(gpu, [x], (be, [a]) => be.resizeBilinear(a!, g), { atol: 1e-6, rtol: 1e-5 });
+      expect(y.length).toBe(g.n * g.c * g.hOut * g.wOut);
+    }
+  });
 });
 
 describe('WebGpuBackend vs CpuBackend: indexing, randomness, optimizers', () => {

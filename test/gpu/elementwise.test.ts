@@ -77,7 +77,7 @@ describe('binary kernels vs twins (numpy broadcasting)', () => {
         const ref = binary(op, a, aShape, b, bShape);
         const out = output(runtime, ref.data.length);
         await runStep(runtime, async (step) => {
-          await encodeBinary(runtime, step, {
+          encodeBinary(runtime, step, {
             op,
             a: upload(runtime, a),
             aShape,

@@ -21,7 +21,7 @@ describe('the GPU harness cannot pass by accident', () => {
 
   it('fails a test that binds a buffer too small for the pipeline', async () => {
     const run = runInHarness(async ({ runtime, device }) => {
-      const pipeline = await runtime.pipeline('unary', 'forward', { OP: 0 });
+      const pipeline = runtime.pipeline('unary', 'forward', { OP: 0 });
       const small = runtime.buffers.acquire(4);
       device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),

@@ -28,9 +28,9 @@ describe('buffer pool, pipeline cache, dispatch', () => {
       runtime.buffers.release(a);
       runtime.buffers.release(a);
     }).toThrow(/twice/);
-    const p1 = await runtime.pipeline('unary', 'forward', { OP: 1, WG: 64 });
-    const p2 = await runtime.pipeline('unary', 'forward', { WG: 64, OP: 1 });
-    const p3 = await runtime.pipeline('unary', 'forward', { OP: 2, WG: 64 });
+    const p1 = runtime.pipeline('unary', 'forward', { OP: 1, WG: 64 });
+    const p2 = runtime.pipeline('unary', 'forward', { WG: 64, OP: 1 });
+    const p3 = runtime.pipeline('unary', 'forward', { OP: 2, WG: 64 });
     expect(p2).toBe(p1);
     expect(p3).not.toBe(p1);
   });
@@ -39,7 +39,7 @@ describe('buffer pool, pipeline cache, dispatch', () => {
     const step = new StepEncoder(runtime);
     const x = upload(runtime, randomFloats(64, 1));
     for (let i = 0; i < 5; i++) {
-      await encodePack(runtime, step, {
+      encodePack(runtime, step, {
         src: x,
         dst: output(runtime, 64),
         batch: 1,

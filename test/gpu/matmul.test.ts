@@ -57,7 +57,7 @@ describe('matmul kernel vs its TypeScript twin', () => {
       const ref = matmul(a, b, { ...shape, ...(bias ? { bias } : {}), activation: c.activation ?? 'none' });
       const out = runtime.buffers.acquire(ref.byteLength);
       const step = new StepEncoder(runtime);
-      await encodeMatmul(runtime, step, {
+      encodeMatmul(runtime, step, {
         ...shape,
         a: upload(runtime, a),
         b: upload(runtime, b),

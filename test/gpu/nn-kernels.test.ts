@@ -53,7 +53,7 @@ describe('layer_norm kernels vs twins', () => {
       const gx = upload(runtime, x);
       const gg = upload(runtime, gamma);
       await runStep(runtime, async (step) => {
-        await encodeLayerNorm(runtime, step, {
+        encodeLayerNorm(runtime, step, {
           x: gx,
           gamma: gg,
           beta: upload(runtime, beta),
@@ -63,7 +63,7 @@ describe('layer_norm kernels vs twins', () => {
           rows,
           d,
         });
-        await encodeLayerNormBackward(runtime, step, {
+        encodeLayerNormBackward(runtime, step, {
           dy: upload(runtime, dy),
           x: gx,
           gamma: gg,
@@ -133,14 +133,14 @@ describe('batch_norm kernels vs twins', () => {
           options,
         };
         await runStep(runtime, async (step) => {
-          await encodeBatchNorm(runtime, step, {
+          encodeBatchNorm(runtime, step, {
             ...common,
             y: y!,
             mean: mean!,
             invStd: invStd!,
             training: true,
           });
-          await encodeBatchNormBackward(runtime, step, {
+          encodeBatchNormBackward(runtime, step, {
             dy: upload(runtime, dy),
             x: gx,
             gamma: gg,
@@ -152,7 +152,7 @@ describe('batch_norm kernels vs twins', () => {
             shape,
           });
           // Evaluation after the update reads the updated running stats, as the twin's refEval does.
-          await encodeBatchNorm(runtime, step, {
+          encodeBatchNorm(runtime, step, {
             ...common,
             y: yEval!,
             mean: evalMean!,
@@ -188,7 +188,7 @@ describe('embedding kernels vs twins', () => {
     const dweight = output(runtime, numEmbeddings * dim);
     const gi = upload(runtime, indices);
     await runStep(runtime, async (step) => {
-      await encodeEmbedding(runtime, step, {
+      encodeEmbedding(runtime, step, {
         weight: upload(runtime, weight),
         indices: gi,
         out,
@@ -196,7 +196,7 @@ describe('embedding kernels vs twins', () => {
         numEmbeddings,
         dim,
       });
-      await encodeEmbeddingBackward(runtime, step, {
+      encodeEmbeddingBackward(runtime, step, {
         dy: upload(runtime, dy),
         indices: gi,
         dweight,

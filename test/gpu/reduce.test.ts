@@ -25,7 +25,7 @@ describe('reduce kernels vs twins', () => {
         const out = output(runtime, ref.data.length);
         let shape: number[] = [];
         await runStep(runtime, async (step) => {
-          shape = await encodeReduce(runtime, step, {
+          shape = encodeReduce(runtime, step, {
             op,
             x: upload(runtime, x),
             shape: c.shape,

@@ -28,8 +28,8 @@ describe('softmax / log_softmax kernels vs twins', () => {
         const y = output(runtime, x.length);
         const dx = output(runtime, x.length);
         await runStep(runtime, async (step) => {
-          await encodeSoftmax(runtime, step, { kind, x: upload(runtime, x), y, rows, cols });
-          await encodeSoftmaxBackward(runtime, step, { kind, y, dy: upload(runtime, dy), dx, rows, cols });
+          encodeSoftmax(runtime, step, { kind, x: upload(runtime, x), y, rows, cols });
+          encodeSoftmaxBackward(runtime, step, { kind, y, dy: upload(runtime, dy), dx, rows, cols });
         });
         expectClose(await readFloat32(device, y, x.length), refY, { atol: 1e-6, rtol: 1e-5, label: kind });
         expectClose(await readFloat32(device, dx, x.length), refDx, {

@@ -83,9 +83,9 @@ describe('conv2d kernels vs twins', () => {
       const gw = upload(runtime, weight);
       const gdy = upload(runtime, dy);
       await runStep(runtime, async (step) => {
-        await encodeConv2d(runtime, step, { x: gx, weight: gw, bias: upload(runtime, bias), y, shape: s });
-        await encodeConv2dBackwardInput(runtime, step, { dy: gdy, weight: gw, dx, shape: s });
-        await encodeConv2dBackwardWeight(runtime, step, { x: gx, dy: gdy, dweight: dw, shape: s });
+        encodeConv2d(runtime, step, { x: gx, weight: gw, bias: upload(runtime, bias), y, shape: s });
+        encodeConv2dBackwardInput(runtime, step, { dy: gdy, weight: gw, dx, shape: s });
+        encodeConv2dBackwardWeight(runtime, step, { x: gx, dy: gdy, dweight: dw, shape: s });
       });
       const tol = { atol: 1e-5, rtol: 1e-4 };
       expectClose(await readFloat32(device, y, ref.length), ref, { ...tol, label: 'y' });
@@ -141,8 +141,8 @@ describe('pool2d kernels vs twins', () => {
       const refDx = maxPool2dBackward(dy, ref.indices, s);
       const [y, indices, dx] = [ref.y.length, ref.y.length, x.length].map((k) => output(runtime, k));
       await runStep(runtime, async (step) => {
-        await encodeMaxPool2d(runtime, step, { x: upload(runtime, x), y: y!, indices: indices!, shape: s });
-        await encodeMaxPool2dBackward(runtime, step, {
+        encodeMaxPool2d(runtime, step, { x: upload(runtime, x), y: y!, indices: indices!, shape: s });
+        encodeMaxPool2dBackward(runtime, step, {
           dy: upload(runtime, dy),
           indices: indices!,
           dx: dx!,
@@ -167,8 +167,8 @@ describe('pool2d kernels vs twins', () => {
       const y = output(runtime, ref.length);
       const dx = output(runtime, x.length);
       await runStep(runtime, async (step) => {
-        await encodeAvgPool2d(runtime, step, { x: upload(runtime, x), y, shape: s });
-        await encodeAvgPool2dBackward(runtime, step, { dy: upload(runtime, dy), dx, shape: s });
+        encodeAvgPool2d(runtime, step, { x: upload(runtime, x), y, shape: s });
+        encodeAvgPool2dBackward(runtime, step, { dy: upload(runtime, dy), dx, shape: s });
       });
       expectClose(await readFloat32(device, y, ref.length), ref, { atol: 1e-6, rtol: 1e-5, label: 'y' });
       expectClose(await readFloat32(device, dx, x.length), refDx, { atol: 1e-6, rtol: 1e-5, label: 'dx' });
@@ -191,8 +191,8 @@ describe('bilinear resize kernels vs twins', () => {
       const y = output(runtime, ref.length);
       const dx = output(runtime, x.length);
       await runStep(runtime, async (step) => {
-        await encodeResizeBilinear(runtime, step, { x: upload(runtime, x), y, shape: s });
-        await encodeResizeBilinearBackward(runtime, step, { dy: upload(runtime, dy), dx, shape: s });
+        encodeResizeBilinear(runtime, step, { x: upload(runtime, x), y, shape: s });
+        encodeResizeBilinearBackward(runtime, step, { dy: upload(runtime, dy), dx, shape: s });
       });
       expectClose(await readFloat32(device, y, ref.length), ref, { atol: 1e-6, rtol: 1e-5, label: 'y' });
       expectClose(await readFloat32(device, dx, x.length), refDx, { atol: 1e-5, rtol: 1e-4, label: 'dx' });

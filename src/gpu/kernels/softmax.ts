@@ -1,4 +1,5 @@
 /** Host side of shaders/softmax.wgsl: softmax / log_softmax over the last dim, and their backward. */
+import type { SoftmaxKind } from '../../kernels/softmax.ts';
 import { grid1d, type StepEncoder } from '../dispatch.ts';
 import { defineParams } from '../params.ts';
 import type { GpuRuntime } from '../runtime.ts';
@@ -7,7 +8,7 @@ export const SoftmaxParams = defineParams('SoftmaxParams', { rows: 'u32', cols: 
 
 const WG = 64;
 
-export type SoftmaxKind = 'softmax' | 'log_softmax';
+export type { SoftmaxKind };
 
 export function encodeSoftmax(
   runtime: GpuRuntime,

@@ -15,6 +15,8 @@ import { where } from '../../kernels/where.ts';
 import { expandStrides, permuteStrides, stridedCopy } from '../../kernels/strided-copy.ts';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from '../../kernels/pool2d.ts';
 import { reduce } from '../../kernels/reduce.ts';
+import { resizeBilinear } from '../../kernels/resize.ts';
+import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../../kernels/softmax.ts';
 import { unary, unaryBackward } from '../../kernels/unary.ts';
 import type {
   AdamHyper,
@@ -27,6 +29,8 @@ import type {
   HostArray,
   MatmulGeometry,
   Pool2dGeometry,
+  ResizeGeometry,
+  SoftmaxKind,
   ReduceOp,
   SgdHyper,
   Shape,
@@ -165,6 +169,25 @@ export class CpuBackend implements Backend {
 
   avgPool2dBackward(dy: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer {
     return wrap(avgPool2dBackward(f32(dy), g));
+  }
+
+  resizeBilinear(x: DeviceBuffer, g: ResizeGeometry): DeviceBuffer {
+    return wrap(resizeBilinear(f32(x), g));
+  }
+
+  softmax(kind: SoftmaxKind, x: DeviceBuffer, rows: number, cols: number): DeviceBuffer {
+    return wrap((kind === 'softmax' ? softmax : logSoftmax)(f32(x), rows, cols));
+  }
+
+  softmaxBackward(
+    kind: SoftmaxKind,
+    y: DeviceBuffer,
+    dy: DeviceBuffer,
+    rows: number,
+    cols: number,
+  ): DeviceBuffer {
+    const backward = kind === 'softmax' ? softmaxBackward : logSoftmaxBackward;
+    return wrap(backward(f32(y), f32(dy), rows, cols));
   }
 
   embedding(weight: DeviceBuffer, indices: DeviceBuffer, _count: number, dim: number): DeviceBuffer {

@@ -27,6 +27,8 @@ import {
   encodeMaxPool2dBackward,
 } from '../../gpu/kernels/pool2d.ts';
 import { encodeReduce } from '../../gpu/kernels/reduce.ts';
+import { encodeResizeBilinear } from '../../gpu/kernels/resize.ts';
+import { encodeSoftmax, encodeSoftmaxBackward } from '../../gpu/kernels/softmax.ts';
 import { encodeStridedCopy } from '../../gpu/kernels/strided-copy.ts';
 import { expandStrides, permuteStrides } from '../../kernels/strided-copy.ts';
 import { paddedShape } from '../../kernels/pad.ts';
@@ -45,6 +47,8 @@ import type {
   HostArray,
   MatmulGeometry,
   Pool2dGeometry,
+  ResizeGeometry,
+  SoftmaxKind,
   ReduceOp,
   SgdHyper,
   Shape,
@@ -325,6 +329,31 @@ export class WebGpuBackend implements Backend {
     const dx = this.mem.alloc(g.n * g.c * g.h * g.w, 'float32');
     encodeAvgPool2dBackward(this.runtime, this.mem.encoder(), { dy: this.f32(dy), dx: dx.buffer, shape: g });
     return wrap(dx);
+  }
+
+  softmax(kind: SoftmaxKind, x: DeviceBuffer, rows: number, cols: number): DeviceBuffer {
+    const y = this.mem.alloc(rows * cols, 'float32');
+    encodeSoftmax(this.runtime, this.mem.encoder(), { kind, x: this.f32(x), y: y.buffer, rows, cols });
+    return wrap(y);
+  }
+
+  softmaxBackward(
+    kind: SoftmaxKind,
+    y: DeviceBuffer,
+    dy: DeviceBuffer,
+    rows: number,
+    cols: number,
+  ): DeviceBuffer {
+    const dx = this.mem.alloc(rows * cols, 'float32');
+    const args = { kind, y: this.f32(y), dy: this.f32(dy), dx: dx.buffer, rows, cols };
+    encodeSoftmaxBackward(this.runtime, this.mem.encoder(), args);
+    return wrap(dx);
+  }
+
+  resizeBilinear(x: DeviceBuffer, g: ResizeGeometry): DeviceBuffer {
+    const y = this.mem.alloc(g.n * g.c * g.hOut * g.wOut, 'float32');
+    encodeResizeBilinear(this.runtime, this.mem.encoder(), { x: this.f32(x), y: y.buffer, shape: g });
+    return wrap(y);
   }
 
   // ---- indexing and randomness --------------------------------------------------------------------

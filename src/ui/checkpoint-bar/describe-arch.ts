@@ -4,18 +4,13 @@
  * constructors take them; every other keyword as name=value.
  */
 import type { ModuleSpec } from '../../nn/index.ts';
+import { layerType } from '../../nn/layer-types/index.ts';
 
-/** Keywords torch's constructors take positionally, in their order: the sizes of a layer. */
-const sizes = [
-  'in_features',
-  'out_features',
-  'in_channels',
-  'out_channels',
-  'num_features',
-  'normalized_shape',
-  'num_embeddings',
-  'embedding_dim',
-];
+/** Keywords torch's constructors take positionally, in their order (its registry entry says which). */
+function positional(type: string): string[] {
+  const keywords = Object.entries(layerType(type)?.keywords ?? {});
+  return keywords.filter(([, k]) => k.positional).map(([name]) => name);
+}
 
 export function describeArchitecture(spec: ModuleSpec): string {
   const layers = sequentialLayers(spec);
@@ -26,11 +21,13 @@ export function describeArchitecture(spec: ModuleSpec): string {
 function describeLayer(spec: ModuleSpec): string {
   const layers = sequentialLayers(spec);
   if (layers !== undefined) return `Sequential(${layers.map(describeLayer).join(', ')})`;
-  const positional = sizes.filter((k) => k in spec).map((k) => value(spec[k]));
-  const named = Object.keys(spec)
-    .filter((k) => k !== 'type' && !sizes.includes(k))
-    .map((k) => `${k}=${value(spec[k])}`);
-  const args = [...positional, ...named];
+  const sizes = positional(spec.type);
+  const args = [
+    ...sizes.filter((k) => k in spec).map((k) => value(spec[k])),
+    ...Object.keys(spec)
+      .filter((k) => k !== 'type' && !sizes.includes(k))
+      .map((k) => `${k}=${value(spec[k])}`),
+  ];
   return args.length === 0 ? spec.type : `${spec.type}(${args.join(', ')})`;
 }
 

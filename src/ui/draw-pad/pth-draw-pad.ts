@@ -2,7 +2,7 @@
  * `<pth-draw-pad>`: a square pad to draw a digit on with a mouse, pen or finger, or with the keyboard (arrow
  * keys move the pen, Space lifts or lowers it, Delete clears). White ink on black, as MNIST. It exposes its
  * pixels (`pixels()`, grey levels in [0, 1]) and the 28x28 MNIST-sized version, shown as a small preview:
- * `readMnist()` resizes with the WGSL kernel on WebGPU wherever navigator.gpu gives an adapter (on `device`
+ * `readMnist()` resizes with the WGSL kernel on WebGPU wherever navigator.gpu gives an adapter (on `backend`
  * when the page sets one), else with the kernel's TypeScript twin, which `toMnist()` always uses. The help
  * line says where the drawing was resized.
  *
@@ -12,6 +12,7 @@
  * @csspart preview - the 28x28 preview canvas.
  */
 import { LitElement, html } from 'lit';
+import type { Backend } from '../../tensor/index.ts';
 import { sharedStyles } from '../shared.styles.ts';
 import { rgbaToGrey, resizeTo } from './pixels.ts';
 import { MnistResizer, type ResizedOn } from './resizer.ts';
@@ -49,9 +50,9 @@ export class PthDrawPad extends LitElement {
     this.resizedOn = undefined;
   }
 
-  /** A GPUDevice to resize on (the page's, when it trains on WebGPU); without it the pad requests its own. */
-  set device(device: GPUDevice | undefined) {
-    this.resizer.useDevice(device);
+  /** A WebGPU backend to resize on (the page's, when it trains on WebGPU); without it the pad makes its own. */
+  set backend(backend: Backend | undefined) {
+    this.resizer.useBackend(backend);
     this.resized = undefined;
   }
 

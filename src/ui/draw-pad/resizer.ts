@@ -1,10 +1,11 @@
 /**
- * Where the pad's drawing becomes MNIST's 28x28: the WGSL resize kernel on WebGPU whenever navigator.gpu gives
- * an adapter (GpuResize), else the kernel's TypeScript twin (pixels.ts); both compute
- * F.interpolate(mode='bilinear', align_corners=False). `on` says which ran last and `problem` why WebGPU was
- * not used, so the fallback is never silent.
+ * Where the pad's drawing becomes MNIST's 28x28: the backend op `resizeBilinear` on WebGPU whenever
+ * navigator.gpu gives an adapter (the WGSL resize kernel), else the kernel's TypeScript twin (pixels.ts); both
+ * compute F.interpolate(mode='bilinear', align_corners=False). `on` says which ran last and `problem` why
+ * WebGPU was not used, so the fallback is never silent. The pad goes through src/tensor's Backend, never
+ * src/gpu itself.
  */
-import { GpuResize } from './gpu-resize.ts';
+import { type Backend, selectBackend } from '../../tensor/index.ts';
 import { resizeTo } from './pixels.ts';
 
 export type ResizedOn = 'webgpu' | 'typescript';
@@ -14,13 +15,13 @@ export class MnistResizer {
   on: ResizedOn | undefined;
   /** Why the GPU path is not taken, when it is not. */
   problem: string | undefined;
-  private device: GPUDevice | undefined;
-  private gpu: Promise<GpuResize | undefined> | undefined;
+  private given: Backend | undefined;
+  private gpu: Promise<Backend | undefined> | undefined;
 
-  /** Resize on this device (the page's, when it trains on WebGPU) instead of one of the resizer's own. */
-  useDevice(device: GPUDevice | undefined): void {
-    if (device === this.device) return;
-    this.device = device;
+  /** Resize on this WebGPU backend (the page's, when it trains on WebGPU) instead of one of the resizer's own. */
+  useBackend(backend: Backend | undefined): void {
+    if (backend === this.given) return;
+    this.given = backend;
     this.gpu = undefined;
   }
 
@@ -29,7 +30,11 @@ export class MnistResizer {
     const gpu = await (this.gpu ??= this.startGpu());
     if (gpu !== undefined) {
       try {
-        const out = await gpu.resize(grey, { n: 1, c: 1, h, w, hOut: side, wOut: side });
+        const x = gpu.upload(grey);
+        const y = gpu.resizeBilinear(x, { n: 1, c: 1, h, w, hOut: side, wOut: side });
+        const out = (await gpu.read(y, 'float32')) as Float32Array;
+        gpu.free?.(x);
+        gpu.free?.(y);
         this.on = 'webgpu';
         return out;
       } catch (e) {
@@ -42,18 +47,19 @@ export class MnistResizer {
     return resizeTo(grey, h, w, side);
   }
 
-  private async startGpu(): Promise<GpuResize | undefined> {
+  /**
+   * The given backend, or a WebGPU one of the resizer's own from any adapter navigator.gpu gives, a software
+   * one too: one small resize per stroke is cheap even on SwiftShader, unlike training, for which the app
+   * prefers the CPU backend there.
+   */
+  private async startGpu(): Promise<Backend | undefined> {
+    if (this.given !== undefined) return this.given;
     if (typeof navigator === 'undefined' || navigator.gpu === undefined) {
       this.problem = 'this browser has no WebGPU';
       return undefined;
     }
-    try {
-      const gpu = await GpuResize.create(this.device);
-      this.problem = undefined;
-      return gpu;
-    } catch (e) {
-      this.problem = `no WebGPU device: ${(e as Error).message}`;
-      return undefined;
-    }
+    const selected = await selectBackend('webgpu');
+    this.problem = selected.kind === 'webgpu' ? undefined : (selected.notice ?? 'no WebGPU device');
+    return selected.kind === 'webgpu' ? selected.backend : undefined;
   }
 }

@@ -1,14 +1,16 @@
 /**
  * The model editor's operations on a Sequential architecture spec (DESIGN.md's JSON), as plain functions that
- * return a new spec: add, remove, move a layer, set one of its sizes. After each, the sizes a layer takes from
- * its input (Linear's in_features, Conv2d's in_channels, the norms' num_features / normalized_shape) follow
- * the shapes of the layers before it, wherever those are known and of the form that layer takes; elsewhere
+ * return a new spec: add, remove, move a layer, set one of its sizes. What a layer type offers (its editable
+ * sizes, the example the menu adds, the keyword it takes from its input) is its registry entry's
+ * (src/nn/layer-types/). After each, the sizes a layer takes from its input (Linear's in_features, Conv2d's
+ * in_channels, the norms' num_features / normalized_shape) follow the shapes of the layers before it, wherever those are known and of the form that layer takes; elsewhere
  * they stay as they are, and shape inference names the misfit. `checkFit` says whether a spec can be applied.
  */
 import type { ModuleSpec } from '../../nn/index.ts';
+import { type FieldKind, layerType, layerTypes } from '../../nn/layer-types/index.ts';
 import { type ShapeReport, formatShape, inferShapes } from '../../nn/shapes.ts';
 
-export type FieldKind = 'int' | 'number' | 'pair' | 'pairOrNull' | 'padding';
+export type { FieldKind };
 
 /** A size a row lets people edit, with the value torch uses when the key is absent. */
 export interface SizeField {
@@ -18,93 +20,37 @@ export interface SizeField {
   readonly fallback?: number | null;
 }
 
-const fields: Record<string, readonly SizeField[]> = {
-  Linear: [{ key: 'out_features', kind: 'int' }],
-  Conv2d: [
-    { key: 'out_channels', kind: 'int' },
-    { key: 'kernel_size', kind: 'pair' },
-    { key: 'stride', kind: 'pair', fallback: 1 },
-    { key: 'padding', kind: 'padding', fallback: 0 },
-  ],
-  MaxPool2d: [
-    { key: 'kernel_size', kind: 'pair' },
-    { key: 'stride', kind: 'pairOrNull', fallback: null },
-    { key: 'padding', kind: 'pair', fallback: 0 },
-  ],
-  AvgPool2d: [
-    { key: 'kernel_size', kind: 'pair' },
-    { key: 'stride', kind: 'pairOrNull', fallback: null },
-    { key: 'padding', kind: 'pair', fallback: 0 },
-  ],
-  Dropout: [{ key: 'p', kind: 'number', fallback: 0.5 }],
-  LeakyReLU: [{ key: 'negative_slope', kind: 'number', fallback: 0.01 }],
-  Softmax: [{ key: 'dim', kind: 'int' }],
-  Flatten: [
-    { key: 'start_dim', kind: 'int', fallback: 1 },
-    { key: 'end_dim', kind: 'int', fallback: -1 },
-  ],
-  Embedding: [
-    { key: 'num_embeddings', kind: 'int' },
-    { key: 'embedding_dim', kind: 'int' },
-  ],
-};
-
+/** The keywords of `type` its registry entry marks as edited here, but the one taken from the input. */
 export function sizeFields(type: string): readonly SizeField[] {
-  return fields[type] ?? [];
+  const entry = layerType(type);
+  if (entry === undefined) return [];
+  const derived = entry.editor?.fromInput?.key;
+  const fields: SizeField[] = [];
+  for (const [key, k] of Object.entries(entry.keywords)) {
+    if (k.field === undefined || key === derived) continue;
+    const fallback = k.default;
+    fields.push(
+      typeof fallback === 'number' || fallback === null
+        ? { key, kind: k.field, fallback }
+        : { key, kind: k.field },
+    );
+  }
+  return fields;
 }
 
 /** The keyword a layer takes from its input's shape, shown read-only beside its sizes. */
 export function inputKey(type: string): string | undefined {
-  return {
-    Linear: 'in_features',
-    Conv2d: 'in_channels',
-    BatchNorm1d: 'num_features',
-    BatchNorm2d: 'num_features',
-    LayerNorm: 'normalized_shape',
-  }[type];
+  return layerType(type)?.editor?.fromInput?.key;
 }
 
-/** What the "add a layer" menu offers: every type buildModule knows that takes floating-point data. */
-export const addableTypes = [
-  'Linear',
-  'ReLU',
-  'LeakyReLU',
-  'GELU',
-  'Tanh',
-  'Sigmoid',
-  'Dropout',
-  'BatchNorm1d',
-  'LayerNorm',
-  'Conv2d',
-  'BatchNorm2d',
-  'MaxPool2d',
-  'AvgPool2d',
-  'Flatten',
-  'Softmax',
-] as const;
+/** What the "add a layer" menu offers: every registered type with an example that takes floating-point data. */
+export const addableTypes: readonly string[] = layerTypes
+  .filter((t) => t.editor?.example !== undefined && t.takes.dtype === 'float32')
+  .map((t) => t.type);
 
-/** A new layer of `type` with small defaults; its input size is filled in by `derive`. */
+/** A new layer of `type` with its entry's small defaults; its input size is filled in by `derive`. */
 export function newLayer(type: string): ModuleSpec {
-  switch (type) {
-    case 'Linear':
-      return { type, in_features: 16, out_features: 16 };
-    case 'Conv2d':
-      return { type, in_channels: 1, out_channels: 8, kernel_size: 3, padding: 1 };
-    case 'BatchNorm1d':
-    case 'BatchNorm2d':
-      return { type, num_features: 16 };
-    case 'LayerNorm':
-      return { type, normalized_shape: 16 };
-    case 'Dropout':
-      return { type, p: 0.5 };
-    case 'MaxPool2d':
-    case 'AvgPool2d':
-      return { type, kernel_size: 2 };
-    case 'Softmax':
-      return { type, dim: 1 };
-    default:
-      return { type };
-  }
+  return { type, ...layerType(type)?.editor?.example };
 }
 
 const layersOf = (spec: ModuleSpec): ModuleSpec[] => (Array.isArray(spec.layers) ? [...spec.layers] : []);
@@ -127,27 +73,8 @@ export function derive(spec: ModuleSpec, inputShape: readonly number[]): ModuleS
 }
 
 function deriveLayer(layer: ModuleSpec, shape: readonly number[]): ModuleSpec {
-  const rank = shape.length;
-  const channels = shape[1];
-  switch (layer.type) {
-    case 'Linear':
-      return rank === 2 ? { ...layer, in_features: channels } : layer;
-    case 'Conv2d':
-      return rank === 4 ? { ...layer, in_channels: channels } : layer;
-    case 'BatchNorm1d':
-      return rank === 2 || rank === 3 ? { ...layer, num_features: channels } : layer;
-    case 'BatchNorm2d':
-      return rank === 4 ? { ...layer, num_features: channels } : layer;
-    case 'LayerNorm': {
-      const dims = layer.normalized_shape;
-      const last = shape.at(-1);
-      if (typeof dims === 'number') return { ...layer, normalized_shape: last };
-      if (Array.isArray(dims) && dims.length === 1) return { ...layer, normalized_shape: [last] };
-      return layer;
-    }
-    default:
-      return layer;
-  }
+  const from = layerType(layer.type)?.editor?.fromInput;
+  return from === undefined ? layer : from.derive(layer, shape);
 }
 
 /** Adds a new layer of `type` at position `at` (0: first). */
