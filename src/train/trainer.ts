@@ -5,7 +5,7 @@
  * and the optimizer step, with a DivergenceError naming the step; the model keeps its last finite weights.
  */
 import type { Module } from '../nn/index.ts';
-import type { Optimizer } from '../optim/index.ts';
+import { type Optimizer, clipGradNorm } from '../optim/index.ts';
 import { type Backend, F, type Tensor, formatSize } from '../tensor/index.ts';
 import { type Dataset, type ShuffleOrder, batchRows, epochAt, gatherBatch } from './data.ts';
 import { DivergenceError, TrainError } from './errors.ts';
@@ -24,6 +24,15 @@ export function computeLoss(name: LossName, output: Tensor, target: Tensor): Ten
     }
     if (target.dtype !== 'float32') throw new TrainError('mse: y must hold floating-point values');
     return F.mseLoss(output, target);
+  }
+  if (output.ndim === 3 && target.dtype === 'int64' && target.ndim === 2) {
+    // A language model's (B, T, V) logits and (B, T) next ids: nanoGPT's cross_entropy over (B*T, V), -1 ignored.
+    const [b, t, v] = output.shape as [number, number, number];
+    if (target.shape[0] !== b || target.shape[1] !== t)
+      throw new TrainError(
+        `cross_entropy: the model's output ${formatSize(output.shape)} needs y of shape (${b}, ${t}), got ${formatSize(target.shape)}`,
+      );
+    return F.crossEntropy(output.view(-1, v), target.view(-1), { ignoreIndex: -1 }); // (B*T, V), (B*T)
   }
   if (output.ndim !== 2)
     throw new TrainError(`cross_entropy: the model's output must be (N, C), got ${formatSize(output.shape)}`);
@@ -57,6 +66,8 @@ export interface TrainerOptions {
   /** Steps already taken (a resumed run): batches continue from here. */
   startStep?: number;
   shuffle?: ShuffleOrder;
+  /** torch.nn.utils.clip_grad_norm_(model.parameters(), C) between backward and the step (nanoGPT's grad_clip). */
+  clipGradNorm?: number;
 }
 
 export class Trainer {
@@ -92,6 +103,7 @@ export class Trainer {
       );
     }
     loss.backward();
+    if (this.opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), this.opts.clipGradNorm);
     optimizer.step();
     this.step++;
     this.lastLoss = value;
@@ -100,7 +112,7 @@ export class Trainer {
       record.accuracy = accuracy(
         await output.data(),
         (await y.data()) as Int32Array,
-        output.shape[1] as number,
+        output.shape.at(-1) as number, // (N, C), or (B, T, V) read as (B*T, V)
       );
     return record;
   }
