@@ -56,10 +56,20 @@ export interface StepRecord {
   accuracy?: number;
 }
 
+/**
+ * Batches drawn rather than read in order (nanoGPT's get_batch: random windows of a token stream): the batch
+ * of global step `step`, a function of it alone so a resumed run draws what a straight one would.
+ */
+export interface BatchSource {
+  /** Rows (tokens) one epoch holds, for `epoch`. */
+  readonly length: number;
+  batch(step: number, batchSize: number, backend: Backend): [Tensor, Tensor];
+}
+
 export interface TrainerOptions {
   model: Module;
   optimizer: Optimizer<object, unknown>;
-  data: Dataset;
+  data: Dataset | BatchSource;
   batchSize: number;
   loss: LossName;
   backend: Backend;
@@ -87,8 +97,10 @@ export class Trainer {
 
   async trainStep(): Promise<StepRecord> {
     const { model, optimizer, data, batchSize, backend } = this.opts;
-    const rows = batchRows(this.step, batchSize, data.length, this.opts.shuffle);
-    const [x, y] = gatherBatch(data, rows, backend);
+    const [x, y] =
+      'batch' in data
+        ? data.batch(this.step, batchSize, backend)
+        : gatherBatch(data, batchRows(this.step, batchSize, data.length, this.opts.shuffle), backend);
     model.train();
     optimizer.zeroGrad();
     const output = model.forward(x);
