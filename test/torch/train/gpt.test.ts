@@ -4,9 +4,13 @@
  * --betas and --clip-grad-norm. The same training from the same init gives torch's per-step losses, and
  * the `--out-format nanogpt` ckpt.pt opens in nanoGPT's resume with torch's weights and AdamW moments; a
  * ckpt.pt torch wrote mid-run (compiled keys) resumes with `--resume` from its iter_num to the same end.
+ * The text sandbox's Save (ckpt.pt + meta.pkl) opens in nanoGPT's resume and samples torch's greedy text.
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../../../src/nn/gpt/index.ts';
+import { prepareText } from '../../../src/train/datasets/text.ts';
+import { TextSandbox } from '../../../src/train/text-sandbox.ts';
 import { runTorch } from '../harness.ts';
 import { expectAllClose, pthlabOk, readLog, trainScratch } from './helpers.ts';
 
@@ -103,5 +107,24 @@ describe('pthlab train on a GPT, against nanoGPT on torch 2.6', () => {
     expect(c.steps).toEqual([cfg.steps]);
     expect(c.weights_max_diff).toBeLessThan(1e-5);
     expect(c.moments_max_diff).toBeLessThan(1e-6);
+  }, 300_000);
+
+  it("the text sandbox's ckpt.pt and meta.pkl open in nanoGPT and sample the same greedy text", async () => {
+    const corpus = prepareText('a bat, a cat; a hat! '.repeat(20));
+    const box = TextSandbox.create(corpus, { preset: 'gpt-tiny', seed: 2, batch: 2, lr: 1e-2 });
+    for (let i = 0; i < 3; i++) await box.trainStep();
+    const { ckpt, meta } = await box.save();
+    writeFileSync(dir.host('ckpt.pt'), ckpt);
+    writeFileSync(dir.host('meta.pkl'), meta);
+    const prompt = 'a cat';
+    const [ids] = await generate(box.model, [[...prompt].map((c) => corpus.vocab.stoi.get(c)!)], 12, {
+      temperature: 0,
+    });
+    const ours = ids!.map((i) => corpus.vocab.itos[i]).join('');
+    const theirs = await torch<{ iter_num: number; text: string; vocab_size: number }>('open', {
+      prompt,
+      tokens: 12,
+    });
+    expect(theirs).toEqual({ iter_num: 3, text: ours, vocab_size: corpus.vocab.vocabSize });
   }, 300_000);
 });

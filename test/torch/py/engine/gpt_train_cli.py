@@ -9,9 +9,12 @@ argv: MODE DIR JSON.
   check: opens DIR/<file> as nanoGPT's train.py resumes (torch.load's default, weights_only=True;
          GPT(GPTConfig(**model_args)), prefix stripped, configure_optimizers, optimizer.load_state_dict) and
          sample.py samples (greedy here), and prints the largest differences from DIR/ref_final.pt.
+  open:  opens DIR/ckpt.pt as train.py resumes and DIR/meta.pkl as sample.py does (pickle.load), and prints
+         the greedy continuation of PROMPT (encoded with the meta's stoi, decoded with its itos).
 """
 import json
 import os
+import pickle
 import sys
 
 import torch
@@ -22,7 +25,7 @@ from nanogpt_model import GPT, GPTConfig
 
 mode, folder, cfg = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 PREFIX = '_orig_mod.'
-args = cfg['model_args']
+args = cfg.get('model_args', {})
 
 
 def optimizer_for(model):
@@ -60,6 +63,19 @@ if mode == 'make':
     torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict()},
                os.path.join(folder, 'ref_final.pt'))
     emit({'loss': losses})
+elif mode == 'open':
+    ck = torch.load(os.path.join(folder, 'ckpt.pt'))
+    model = GPT(GPTConfig(**ck['model_args']))
+    model.load_state_dict({k[len(PREFIX):] if k.startswith(PREFIX) else k: v for k, v in ck['model'].items()})
+    optimizer = model.configure_optimizers(0.1, 1e-3, (0.9, 0.99))
+    optimizer.load_state_dict(ck['optimizer'])
+    with open(os.path.join(folder, 'meta.pkl'), 'rb') as f:
+        meta = pickle.load(f)
+    model.eval()
+    ids = torch.tensor([[meta['stoi'][c] for c in cfg['prompt']]], dtype=torch.long)
+    out = model.generate_greedy(ids, cfg['tokens'])
+    emit({'iter_num': ck['iter_num'], 'text': ''.join(meta['itos'][i] for i in out[0].tolist()),
+          'vocab_size': meta['vocab_size']})
 else:
     ck = torch.load(os.path.join(folder, cfg['file']))
     model = GPT(GPTConfig(**ck['model_args']))
