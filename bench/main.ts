@@ -1,19 +1,21 @@
 /**
- * `npm run bench [-- --json] [-- --only engine|checkpoint|page|attention] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
+ * `npm run bench [-- --json] [-- --only engine|checkpoint|page|attention|gpt] [-- --columns a,b] [-- --seconds 4]`: pthlab beside its peers,
  * measured in the same run on this machine, reported as ratios. Never a pass/fail threshold: the machine is
  * shared and noisy. Progress goes to stderr; stdout holds the tables, or with --json ONE JSON object:
  * `{ rows, adapter, peers, notes, checkpoint, page, attention }` (the parts not run are left out). `attention`
- * (bench/attention.ts) is the fused causal attention kernel against its composite on the same adapter, in Node.
+ * (bench/attention.ts) is the fused causal attention kernel against its composite on the same adapter, in Node;
+ * `gpt` (bench/gpt.ts) a GPT training step and sampling tokens/s, pthlab on WebGPU in Node beside torch CPU.
  */
 import { parseArgs } from 'node:util';
 import { type AttentionReport, attentionReport, attentionTable } from './attention.ts';
+import { type GptBenchReport, gptReport, gptTable } from './gpt.ts';
 import { type IoReport, checkpointIoReport } from './checkpoint-io.ts';
 import { type EngineReport, engineReport } from './engine/report.ts';
 import { engineTable } from './engine/table.ts';
 import { type PageReport, pageReport, pageTable } from './page/report.ts';
 import { type CellBudget, type Column, columns as allColumns, defaultBudget } from './engine/workloads.ts';
 
-const parts = ['engine', 'checkpoint', 'page', 'attention'] as const;
+const parts = ['engine', 'checkpoint', 'page', 'attention', 'gpt'] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -68,6 +70,7 @@ let engine: EngineReport | undefined;
 let checkpoint: IoReport | undefined;
 let page: PageReport | undefined;
 let attention: AttentionReport | undefined;
+let gpt: GptBenchReport | undefined;
 if (run.includes('engine')) engine = await engineReport({ columns, budget: chosenBudget(values.seconds) });
 if (run.includes('checkpoint')) {
   process.stderr.write('checkpoint I/O...\n');
@@ -78,10 +81,14 @@ if (run.includes('attention')) {
   process.stderr.write('attention: fused vs composite...\n');
   attention = await attentionReport(chosenBudget(values.seconds));
 }
+if (run.includes('gpt')) {
+  process.stderr.write('gpt: training step and sampling, pthlab-webgpu and torch-cpu...\n');
+  gpt = await gptReport();
+}
 
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(attention ? { attention } : {}) })}\n`,
+    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(attention ? { attention } : {}), ...(gpt ? { gpt } : {}) })}\n`,
   );
 } else {
   const tables = [
@@ -89,6 +96,7 @@ if (values.json) {
     checkpoint && checkpointTable(checkpoint),
     page && pageTable(page),
     attention && attentionTable(attention),
+    gpt && gptTable(gpt),
   ];
   process.stdout.write(`${tables.filter((t) => t !== undefined).join('\n\n')}\n`);
 }
