@@ -1,13 +1,15 @@
 /**
- * `npm run bench [-- --json] [-- --only engine|checkpoint|page|package|attention] [-- --columns a,b] [-- --seconds 4]`:
- * pthlab beside its peers, measured in the same run on this machine, reported as ratios. Never a pass/fail
- * threshold: the machine is shared and noisy. Progress goes to stderr; stdout holds the tables, or with --json
- * ONE JSON object: `{ rows, adapter, peers, notes, checkpoint, page, package, attention }` (the parts not run are
- * left out). `attention` (bench/attention.ts) is the fused causal attention kernel against its composite on the
- * same adapter, in Node.
+ * `npm run bench [-- --json] [-- --only engine|checkpoint|page|package|attention|gpt] [-- --columns a,b]
+ * [-- --seconds 4]`: pthlab beside its peers, measured in the same run on this machine, reported as ratios.
+ * Never a pass/fail threshold: the machine is shared and noisy. Progress goes to stderr; stdout holds the
+ * tables, or with --json ONE JSON object: `{ rows, adapter, peers, notes, checkpoint, page, package,
+ * attention, gpt }` (the parts not run are left out). `attention` (bench/attention.ts) is the fused causal
+ * attention kernel against its composite on the same adapter, in Node; `gpt` (bench/gpt.ts) a GPT training
+ * step and sampling tokens/s, pthlab on WebGPU in Node beside torch CPU.
  */
 import { parseArgs } from 'node:util';
 import { type AttentionReport, attentionReport, attentionTable } from './attention.ts';
+import { type GptBenchReport, gptReport, gptTable } from './gpt.ts';
 import { type IoReport, checkpointIoReport } from './checkpoint-io.ts';
 import { type EngineReport, engineReport } from './engine/report.ts';
 import { engineTable } from './engine/table.ts';
@@ -15,7 +17,7 @@ import { type PackageReport, packageReport, packageTable } from './package/repor
 import { type PageReport, pageReport, pageTable } from './page/report.ts';
 import { type CellBudget, type Column, columns as allColumns, defaultBudget } from './engine/workloads.ts';
 
-const parts = ['engine', 'checkpoint', 'page', 'package', 'attention'] as const;
+const parts = ['engine', 'checkpoint', 'page', 'package', 'attention', 'gpt'] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -71,6 +73,7 @@ let checkpoint: IoReport | undefined;
 let page: PageReport | undefined;
 let npmPackage: PackageReport | undefined;
 let attention: AttentionReport | undefined;
+let gpt: GptBenchReport | undefined;
 if (run.includes('engine')) engine = await engineReport({ columns, budget: chosenBudget(values.seconds) });
 if (run.includes('checkpoint')) {
   process.stderr.write('checkpoint I/O...\n');
@@ -82,10 +85,14 @@ if (run.includes('attention')) {
   process.stderr.write('attention: fused vs composite...\n');
   attention = await attentionReport(chosenBudget(values.seconds));
 }
+if (run.includes('gpt')) {
+  process.stderr.write('gpt: training step and sampling, pthlab-webgpu and torch-cpu...\n');
+  gpt = await gptReport();
+}
 
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(npmPackage ? { package: npmPackage } : {}), ...(attention ? { attention } : {}) })}\n`,
+    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(npmPackage ? { package: npmPackage } : {}), ...(attention ? { attention } : {}), ...(gpt ? { gpt } : {}) })}\n`,
   );
 } else {
   const tables = [
@@ -94,6 +101,7 @@ if (values.json) {
     page && pageTable(page),
     npmPackage && packageTable(npmPackage),
     attention && attentionTable(attention),
+    gpt && gptTable(gpt),
   ];
   process.stdout.write(`${tables.filter((t) => t !== undefined).join('\n\n')}\n`);
 }

@@ -74,6 +74,15 @@ SUPPORTED = {
     "Flatten": {"start_dim": 1, "end_dim": -1},
     "Softmax": {"dim": REQUIRED},
     "Embedding": {"num_embeddings": REQUIRED, "embedding_dim": REQUIRED, "padding_idx": None},
+    "GPT": {
+        "vocab_size": 50304,
+        "block_size": 1024,
+        "n_layer": 12,
+        "n_head": 12,
+        "n_embd": 768,
+        "dropout": 0,
+        "bias": True,
+    },
 }
 # END generated
 
@@ -91,6 +100,11 @@ def build(spec):
         return nn.Sequential(*[build(layer) for layer in layers])
     if kind not in SUPPORTED:
         raise ValueError(f"pthlab does not support the module type {kind!r}")
+    if kind == "GPT":
+        # Not a torch.nn class: nanoGPT's model.py (github.com/karpathy/nanoGPT) builds it, on sys.path.
+        from model import GPT, GPTConfig
+
+        return GPT(GPTConfig(**spec))
     kwargs = {k: tuple(v) if isinstance(v, list) and k != "normalized_shape" else v for k, v in spec.items()}
     return getattr(nn, kind)(**kwargs)
 
@@ -102,7 +116,7 @@ def to_spec(module):
     kind = type(module).__name__
     if isinstance(module, nn.Sequential):
         return {"type": "Sequential", "layers": [to_spec(child) for child in module]}
-    if kind not in SUPPORTED or type(module) is not getattr(nn, kind):
+    if kind not in SUPPORTED or type(module) is not getattr(nn, kind, None):
         raise ValueError(f"pthlab does not support the module type {kind!r}")
     spec = {"type": kind}
     for name, default in SUPPORTED[kind].items():

@@ -5,7 +5,8 @@
  *
  * On --resume, the saved optimizer hyperparameters are restored (as torch's load_state_dict does) and then
  * any of --lr, --momentum, --weight-decay, --betas given on the command line replace them; --arch, --loss and
- * --optim default to what the checkpoint recorded, --seed to its seed.
+ * --optim default to what the checkpoint recorded, --seed to its seed. A nanoGPT ckpt.pt resumes too
+ * (train-nanogpt.ts): its GPT, AdamW state and iter_num; `--out-format nanogpt` writes that layout back.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ import { type Module, type ModuleSpec, buildModule } from '../nn/index.ts';
 import {
   type AnyOptimizer,
   type Hyperparameters,
-  createOptimizer,
+  createOptimizerFor,
   optimizerNames,
   setHyperparameters,
 } from '../optim/index.ts';
@@ -31,17 +32,22 @@ import {
   loadModelState,
   lossNames,
   readGeneralCheckpoint,
+  readNanoGptCheckpoint,
 } from '../train/index.ts';
 import { RunController } from '../train/controller.ts';
 import { UsageError } from './convert.ts';
 import { archiveRootFor, readBytes, writeBytesAtomic, writeZipFile } from './files.ts';
 import { loadCheckpointFile } from './load-file.ts';
+import { gptSpec, isNanoGptFile, nanoGptOut, restoreNanoGpt } from './train-nanogpt.ts';
+import { Progress, type TrainIo } from './train-progress.ts';
 
 export const trainUsage = `  pthlab train --data DATA.safetensors --steps N --batch B --out CKPT.pth
                [--arch ARCH.json] [--loss cross_entropy|mse] [--optim sgd|adam|adamw] [--lr LR]
                [--momentum M] [--weight-decay W] [--betas B1,B2] [--init WEIGHTS.pth | --resume CKPT.pth]
                [--seed S] [--shuffle] [--device cpu|webgpu] [--log LOG.json]
-                                   train; --arch, --loss, --optim and --lr are required unless --resume`;
+               [--clip-grad-norm C] [--out-format pthlab|nanogpt]
+                                   train; --arch, --loss, --optim and --lr are required unless --resume
+                                   (a general checkpoint or a nanoGPT ckpt.pt)`;
 
 /** The optimizer registry's names (src/optim/registry.ts). */
 export const optimNames = optimizerNames;
@@ -66,7 +72,14 @@ export interface TrainArgs {
   resume?: string;
   seed?: number;
   log?: string;
+  /** torch.nn.utils.clip_grad_norm_'s max_norm, each step (nanoGPT's grad_clip). */
+  clipGradNorm?: number;
+  /** pthlab's general checkpoint (the default) or nanoGPT's ckpt.pt layout. */
+  outFormat: OutFormat;
 }
+
+export const outFormats = ['pthlab', 'nanogpt'] as const;
+export type OutFormat = (typeof outFormats)[number];
 
 const options = {
   arch: { type: 'string' },
@@ -86,6 +99,8 @@ const options = {
   out: { type: 'string' },
   log: { type: 'string' },
   shuffle: { type: 'boolean' },
+  'clip-grad-norm': { type: 'string' },
+  'out-format': { type: 'string' },
 } as const;
 
 /** The command line of `pthlab train` (after the word `train`); UsageError on anything wrong. */
@@ -109,6 +124,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     out: required('out'),
     device: oneOf('device', str('device') ?? 'cpu', ['cpu', 'webgpu'] as const),
     shuffle: values['shuffle'] === true,
+    outFormat: oneOf('out-format', str('out-format') ?? 'pthlab', outFormats),
   };
   const set = <K extends keyof TrainArgs>(key: K, v: TrainArgs[K] | undefined): void => {
     if (v !== undefined) args[key] = v;
@@ -136,6 +152,10 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   set(
     'weightDecay',
     opt(str('weight-decay'), (v) => nonNegative('weight-decay', v)),
+  );
+  set(
+    'clipGradNorm',
+    opt(str('clip-grad-norm'), (v) => nonNegative('clip-grad-norm', v)),
   );
   set(
     'seed',
@@ -196,12 +216,7 @@ function oneOf<T extends string>(name: string, v: string, allowed: readonly T[])
   return v as T;
 }
 
-export interface TrainIo {
-  /** A whole line or a `\r` progress update for stderr. */
-  stderr(text: string): void;
-  /** Whether stderr is a terminal (progress then updates one line in place). */
-  isTTY: boolean;
-}
+export type { TrainIo };
 
 /** Runs `pthlab train`; throws TrainError (and DivergenceError) on failure, writing nothing then. */
 export async function trainCommand(args: TrainArgs, io: TrainIo): Promise<void> {
@@ -217,14 +232,21 @@ export async function trainCommand(args: TrainArgs, io: TrainIo): Promise<void> 
 }
 
 async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<void> {
-  const resumed =
-    args.resume === undefined
-      ? undefined
-      : readGeneralCheckpoint((await loadCheckpointFile(args.resume)).value);
-  const spec = args.arch !== undefined ? readArch(args.arch) : resumed?.arch;
+  const file = args.resume === undefined ? undefined : (await loadCheckpointFile(args.resume)).value;
+  // A nanoGPT ckpt.pt trains a GPT with AdamW on next-token cross-entropy: train.py knows no other.
+  const nano = file !== undefined && isNanoGptFile(file) ? readNanoGptCheckpoint(file, backend) : undefined;
+  const resumed = file === undefined || nano !== undefined ? undefined : readGeneralCheckpoint(file);
+  const spec =
+    args.arch !== undefined
+      ? readArch(args.arch)
+      : (resumed?.arch ?? (nano !== undefined ? gptSpec(nano.modelArgs) : undefined));
   if (spec === undefined) throw new UsageError('train: --arch is required (the checkpoint records no arch)');
-  const lossFn = args.loss ?? checkedRecorded('loss', resumed?.run.lossFn, lossNames);
-  const optimName = args.optim ?? checkedRecorded('optim', resumed?.run.optimizer, optimNames);
+  const lossFn =
+    args.loss ??
+    (nano !== undefined ? 'cross_entropy' : checkedRecorded('loss', resumed?.run.lossFn, lossNames));
+  const optimName =
+    args.optim ??
+    (nano !== undefined ? 'adamw' : checkedRecorded('optim', resumed?.run.optimizer, optimNames));
   const seed = args.seed ?? resumed?.run.seed ?? 0;
 
   let model: Module;
@@ -236,9 +258,10 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
   if (args.init !== undefined) loadModelState(model, initStateDict(args.init), backend);
   const optimizer = makeOptimizer(optimName, model, args);
   if (resumed !== undefined) restore(model, optimizer, resumed, args, backend, io);
+  if (nano !== undefined) restoreNanoGpt(model, optimizer, nano, commandLineSettings(args));
 
   const data = datasetFromBytes(readBytes(args.data));
-  const startStep = resumed?.step ?? 0;
+  const startStep = resumed?.step ?? nano?.iterNum ?? 0;
   if (resumed !== undefined && resumed.step === undefined)
     io.stderr('pthlab: warning: the checkpoint records no step; batches start again from row 0\n');
   if (resumed?.run.batchSize !== undefined && resumed.run.batchSize !== args.batch)
@@ -258,6 +281,7 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
     backend,
     startStep,
     ...(args.shuffle ? { shuffle: new ShuffleOrder(seed, data.length) } : {}),
+    ...(args.clipGradNorm !== undefined ? { clipGradNorm: args.clipGradNorm } : {}),
   });
   const progress = new Progress(args.steps, io);
   let records: StepRecord[];
@@ -269,15 +293,22 @@ async function train(args: TrainArgs, io: TrainIo, backend: Backend): Promise<vo
     progress.done(); // ends the progress line, also before an error message
   }
 
-  const checkpoint = await buildGeneralCheckpoint({
-    model,
-    optimizer,
-    step: trainer.step,
-    epoch: trainer.epoch,
-    loss: trainer.lastLoss ?? resumed?.loss ?? null,
-    arch: spec,
-    run: { optimizer: optimName, lossFn, batchSize: args.batch, seed, shuffle: args.shuffle },
-  });
+  const checkpoint =
+    args.outFormat === 'nanogpt'
+      ? await nanoGptOut(model, optimizer, trainer.step, {
+          batchSize: args.batch,
+          clipGradNorm: args.clipGradNorm,
+          resumed: nano,
+        })
+      : await buildGeneralCheckpoint({
+          model,
+          optimizer,
+          step: trainer.step,
+          epoch: trainer.epoch,
+          loss: trainer.lastLoss ?? resumed?.loss ?? null,
+          arch: spec,
+          run: { optimizer: optimName, lossFn, batchSize: args.batch, seed, shuffle: args.shuffle },
+        });
   await writeZipFile(args.out, planTorchZip(checkpoint, { root: archiveRootFor(args.out) }));
   if (args.log !== undefined) {
     const log = { loss: records.map((r) => r.loss) };
@@ -322,7 +353,7 @@ function initStateDict(path: string): PyDict {
 
 function makeOptimizer(name: OptimName, model: Module, args: TrainArgs): AnyOptimizer {
   try {
-    return createOptimizer(name, model.parameters(), commandLineSettings(args));
+    return createOptimizerFor(name, model, commandLineSettings(args));
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(`train: ${e.message}`);
     throw e;
@@ -378,42 +409,4 @@ async function backendFor(device: DeviceName): Promise<Backend & { destroy?(): v
   if (selected.kind !== 'webgpu')
     throw new TrainError(`--device webgpu: ${selected.notice ?? 'no WebGPU backend'}; use --device cpu`);
   return selected.backend;
-}
-
-/** One progress line on stderr: rewritten in place on a terminal, every tenth of the run otherwise. */
-class Progress {
-  private readonly started = performance.now();
-  private lastDraw = 0;
-  private last: StepRecord | undefined;
-  private done_ = 0;
-
-  constructor(
-    private readonly total: number,
-    private readonly io: TrainIo,
-  ) {}
-
-  update(r: StepRecord): void {
-    this.last = r;
-    this.done_++;
-    const now = performance.now();
-    if (this.io.isTTY) {
-      if (now - this.lastDraw >= 100 || this.done_ === this.total) {
-        this.io.stderr(`\r${this.line()}\x1b[K`);
-        this.lastDraw = now;
-      }
-    } else if (this.done_ % Math.max(1, Math.floor(this.total / 10)) === 0 || this.done_ === this.total) {
-      this.io.stderr(`${this.line()}\n`);
-    }
-  }
-
-  done(): void {
-    if (this.io.isTTY && this.done_ > 0) this.io.stderr('\n');
-  }
-
-  private line(): string {
-    const r = this.last as StepRecord;
-    const rate = this.done_ / Math.max(1e-9, (performance.now() - this.started) / 1000);
-    const acc = r.accuracy === undefined ? '' : `  acc ${r.accuracy.toFixed(3)}`;
-    return `step ${this.done_}/${this.total} (global ${r.step})  loss ${r.loss.toPrecision(6)}${acc}  ${rate.toFixed(1)} steps/s`;
-  }
 }

@@ -13,6 +13,8 @@ export {
   type OptimizerEntry,
   type OptimizerName,
   createOptimizer,
+  createOptimizerFor,
+  type GroupInit,
   hyperparametersOf,
   isOptimizerName,
   optimizerFromGroup,

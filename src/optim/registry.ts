@@ -6,8 +6,10 @@
  * the optimizer's state (moments, momentum buffers) is kept and a saved checkpoint carries the new values.
  */
 import type { PyDict } from '../checkpoint/values.ts';
+import type { Module } from '../nn/module.ts';
 import type { Tensor } from '../tensor/index.ts';
 import { Adam, AdamW } from './adam.ts';
+import { decayGroups } from './groups.ts';
 import type { Optimizer } from './optimizer.ts';
 import { SGD } from './sgd.ts';
 
@@ -38,7 +40,13 @@ export interface OptimizerEntry {
   torchClass: 'SGD' | 'Adam' | 'AdamW';
   /** The hyperparameters this optimizer takes, with torch's defaults. */
   defaults: Partial<Hyperparameters> & { lr: number; weightDecay: number };
-  create(params: Iterable<Tensor>, settings: Partial<Hyperparameters>): AnyOptimizer;
+  create(params: Iterable<Tensor> | readonly GroupInit[], settings: Partial<Hyperparameters>): AnyOptimizer;
+}
+
+/** A param group as an optimizer's constructor takes it: its tensors, and its own weight decay. */
+export interface GroupInit {
+  params: Iterable<Tensor>;
+  weightDecay?: number;
 }
 
 const hyperparameterInfo: readonly HyperparameterInfo[] = [
@@ -83,6 +91,28 @@ export function createOptimizer(
   return optimizers[name].create(params, settings);
 }
 
+/**
+ * The optimizer a model trains with: AdamW on a GPT takes nanoGPT's two param groups (groups.ts: tensors of
+ * 2 or more dims decay, the rest do not), as its configure_optimizers builds them, so the state_dicts match
+ * torch's; everything else one group of all parameters, torch's default.
+ */
+export function createOptimizerFor(
+  name: OptimizerName,
+  model: Module,
+  settings: Partial<Hyperparameters> = {},
+): AnyOptimizer {
+  if (name === 'adamw' && model.typeName === 'GPT') {
+    const wd = settings.weightDecay ?? optimizers.adamw.defaults.weightDecay;
+    return optimizers.adamw.create(decayGroups(model, wd), settings);
+  }
+  return createOptimizer(name, model.parameters(), settings);
+}
+
+/** nanoGPT's no-decay group: every tensor of fewer than 2 dims (biases, LayerNorm weights). */
+function isNoDecayGroup(optimizer: AnyOptimizer, group: { params: readonly Tensor[] }): boolean {
+  return optimizer.paramGroups.length > 1 && group.params.every((p) => p.ndim < 2);
+}
+
 /** Which entry built `optimizer`, by class. */
 export function optimizerName(optimizer: AnyOptimizer): OptimizerName {
   if (optimizer instanceof AdamW) return 'adamw';
@@ -114,7 +144,10 @@ export function setHyperparameters(optimizer: AnyOptimizer, settings: Partial<Hy
   const first = optimizer.paramGroups[0] as unknown as Record<string, unknown>;
   // The constructor's checks, on a parameter-free copy of the first group with the new values.
   validateSettings(name, { ...(first as Partial<Hyperparameters>), ...settings });
-  for (const group of optimizer.paramGroups) Object.assign(group, settings);
+  // A new weight decay is for the groups that decay: nanoGPT's no-decay group keeps its 0.
+  const { weightDecay: _decay, ...others } = settings;
+  for (const group of optimizer.paramGroups)
+    Object.assign(group, isNoDecayGroup(optimizer, group) ? others : settings);
 }
 
 /**

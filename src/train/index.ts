@@ -37,6 +37,7 @@ export {
   type LossName,
   type StepRecord,
   type TrainerOptions,
+  type BatchSource,
   Trainer,
   computeLoss,
   lossNames,

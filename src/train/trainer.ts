@@ -5,7 +5,7 @@
  * and the optimizer step, with a DivergenceError naming the step; the model keeps its last finite weights.
  */
 import type { Module } from '../nn/index.ts';
-import type { Optimizer } from '../optim/index.ts';
+import { type Optimizer, clipGradNorm } from '../optim/index.ts';
 import { type Backend, F, type Tensor, formatSize } from '../tensor/index.ts';
 import { type Dataset, type ShuffleOrder, batchRows, epochAt, gatherBatch } from './data.ts';
 import { DivergenceError, TrainError } from './errors.ts';
@@ -24,6 +24,15 @@ export function computeLoss(name: LossName, output: Tensor, target: Tensor): Ten
     }
     if (target.dtype !== 'float32') throw new TrainError('mse: y must hold floating-point values');
     return F.mseLoss(output, target);
+  }
+  if (output.ndim === 3 && target.dtype === 'int64' && target.ndim === 2) {
+    // A language model's (B, T, V) logits and (B, T) next ids: nanoGPT's cross_entropy over (B*T, V), -1 ignored.
+    const [b, t, v] = output.shape as [number, number, number];
+    if (target.shape[0] !== b || target.shape[1] !== t)
+      throw new TrainError(
+        `cross_entropy: the model's output ${formatSize(output.shape)} needs y of shape (${b}, ${t}), got ${formatSize(target.shape)}`,
+      );
+    return F.crossEntropy(output.view(-1, v), target.view(-1), { ignoreIndex: -1 }); // (B*T, V), (B*T)
   }
   if (output.ndim !== 2)
     throw new TrainError(`cross_entropy: the model's output must be (N, C), got ${formatSize(output.shape)}`);
@@ -47,16 +56,28 @@ export interface StepRecord {
   accuracy?: number;
 }
 
+/**
+ * Batches drawn rather than read in order (nanoGPT's get_batch: random windows of a token stream): the batch
+ * of global step `step`, a function of it alone so a resumed run draws what a straight one would.
+ */
+export interface BatchSource {
+  /** Rows (tokens) one epoch holds, for `epoch`. */
+  readonly length: number;
+  batch(step: number, batchSize: number, backend: Backend): [Tensor, Tensor];
+}
+
 export interface TrainerOptions {
   model: Module;
   optimizer: Optimizer<object, unknown>;
-  data: Dataset;
+  data: Dataset | BatchSource;
   batchSize: number;
   loss: LossName;
   backend: Backend;
   /** Steps already taken (a resumed run): batches continue from here. */
   startStep?: number;
   shuffle?: ShuffleOrder;
+  /** torch.nn.utils.clip_grad_norm_(model.parameters(), C) between backward and the step (nanoGPT's grad_clip). */
+  clipGradNorm?: number;
 }
 
 export class Trainer {
@@ -76,8 +97,10 @@ export class Trainer {
 
   async trainStep(): Promise<StepRecord> {
     const { model, optimizer, data, batchSize, backend } = this.opts;
-    const rows = batchRows(this.step, batchSize, data.length, this.opts.shuffle);
-    const [x, y] = gatherBatch(data, rows, backend);
+    const [x, y] =
+      'batch' in data
+        ? data.batch(this.step, batchSize, backend)
+        : gatherBatch(data, batchRows(this.step, batchSize, data.length, this.opts.shuffle), backend);
     model.train();
     optimizer.zeroGrad();
     const output = model.forward(x);
@@ -92,6 +115,7 @@ export class Trainer {
       );
     }
     loss.backward();
+    if (this.opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), this.opts.clipGradNorm);
     optimizer.step();
     this.step++;
     this.lastLoss = value;
@@ -100,7 +124,7 @@ export class Trainer {
       record.accuracy = accuracy(
         await output.data(),
         (await y.data()) as Int32Array,
-        output.shape[1] as number,
+        output.shape.at(-1) as number, // (N, C), or (B, T, V) read as (B*T, V)
       );
     return record;
   }

@@ -1,7 +1,9 @@
 /**
- * nanoGPT's CausalSelfAttention, composed of primitives: one Linear makes q, k and v for every head, each
- * position attends to itself and the positions before it (masked_fill of -inf above the diagonal, then
- * softmax), and c_proj mixes the heads back. Dropout on the attention weights and on the output.
+ * nanoGPT's CausalSelfAttention: one Linear makes q, k and v for every head, each position attends to itself
+ * and the positions before it, and c_proj mixes the heads back. Dropout on the attention weights and on the
+ * output. Where no dropout falls on the weights (dropout 0, or eval) it runs the fused causal op
+ * F.scaledDotProductAttention(..., {isCausal: true}), as nanoGPT runs flash attention; otherwise the composite
+ * of primitives (masked_fill of -inf above the diagonal, softmax, attn_dropout), nanoGPT's manual path.
  */
 import { F, type Tensor, fromHost } from '../../tensor/index.ts';
 import type { InitOptions } from '../init.ts';
@@ -39,6 +41,10 @@ export class CausalSelfAttention extends Module {
     const hs = c / this.nHead;
     const heads = (u: Tensor): Tensor => u.view(b, t, this.nHead, hs).transpose(1, 2); // (B, nh, T, hs)
     const [q, k, v] = this.cAttn.forward(x).split(c, 2).map(heads) as [Tensor, Tensor, Tensor];
+    if (!this.training || this.attnDropout.p === 0) {
+      const y = F.scaledDotProductAttention(q, k, v, { isCausal: true }); // (B, nh, T, hs)
+      return this.residDropout.forward(this.cProj.forward(y.transpose(1, 2).reshape(b, t, c)));
+    }
     const scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hs)); // (B, nh, T, hs) @ (B, nh, hs, T)
     const att = F.softmax(scores.maskedFill(this.future(x, t), -Infinity), -1); // (B, nh, T, T)
     const y = this.attnDropout.forward(att).matmul(v); // (B, nh, T, T) @ (B, nh, T, hs) -> (B, nh, T, hs)

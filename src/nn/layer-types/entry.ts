@@ -19,6 +19,8 @@ export interface LayerState {
   readonly params: Shapes;
   /** Persistent buffers (BatchNorm's running statistics). */
   readonly buffers?: Shapes;
+  /** state_dict entries that are a parameter already listed (a GPT's lm_head.weight): not counted again. */
+  readonly tied?: Shapes;
 }
 
 /** What the model editor does with a layer type. */

@@ -12,6 +12,7 @@ import { embedding } from './embedding.ts';
 import { Keywords, type ModuleSpec, pthlabRefusal as pthlab } from '../spec-keywords.ts';
 import type { LayerType, ReadLayer } from './entry.ts';
 import { flatten } from './flatten.ts';
+import { gpt } from './gpt.ts';
 import { linear } from './linear.ts';
 import { batchNorm1d, batchNorm2d, layerNorm } from './norm.ts';
 import { avgPool2d, maxPool2d } from './pool.ts';
@@ -33,6 +34,7 @@ export const layerTypes: readonly LayerType[] = [
   flatten,
   softmax,
   embedding,
+  gpt,
 ];
 
 const byType = new Map(layerTypes.map((t) => [t.type, t]));

@@ -38,6 +38,7 @@ export class GpuMemory {
   private readonly staging = new Map<number, GPUBuffer[]>();
   private readonly registry = new FinalizationRegistry<GPUBuffer>((buffer) => this.giveBack(buffer));
   private submits = 0;
+  private destroyed = false;
 
   constructor(readonly runtime: GpuRuntime) {}
 
@@ -107,11 +108,14 @@ export class GpuMemory {
   }
 
   destroy(): void {
+    this.destroyed = true;
     for (const list of this.staging.values()) for (const b of list) b.destroy();
     this.staging.clear();
   }
 
   private giveBack(buffer: GPUBuffer): void {
+    // A tensor collected after the backend was destroyed: its buffer went with the device and the pool.
+    if (this.destroyed) return;
     if (this.step === null) this.runtime.buffers.release(buffer);
     else this.pending.push(buffer);
   }

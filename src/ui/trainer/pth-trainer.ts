@@ -5,6 +5,8 @@
  * bounded number of steps per animation frame. Changing an attribute rebuilds the setup; a bad value is shown
  * in words and its default used.
  *
+ * `dataset="text"` (preset `gpt`, `gpt-tiny` or `gpt-baby`) shows `<pth-text-trainer>`: a GPT on the text corpus.
+ *
  * @fires pth-step - detail: { step, loss, accuracy }, after each optimizer step (accuracy of the batch, or
  *   undefined for regression).
  * @csspart controls - the row of buttons.
@@ -24,6 +26,7 @@ import '../status/pth-status.ts';
 import { trainerStyles } from './pth-trainer.styles.ts';
 import { TrainerRun, setupFromAttributes } from './run.ts';
 import { resumeCheckpoint } from '../../train/resume.ts';
+import '../text-trainer/pth-text-trainer.ts';
 
 export interface TrainerStepDetail {
   step: number;
@@ -80,7 +83,7 @@ export class PthTrainer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated && this.run === undefined) void this.rebuild();
+    if (this.hasUpdated && this.run === undefined && !this.text) void this.rebuild();
   }
 
   override disconnectedCallback(): void {
@@ -89,6 +92,13 @@ export class PthTrainer extends LitElement {
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (this.text) {
+      if (this.run !== undefined) {
+        this.run.pause();
+        this.run = undefined;
+      }
+      return;
+    }
     if (['datasetName', 'preset', 'optim', 'lr', 'seed'].some((k) => changed.has(k))) void this.rebuild();
   }
 
@@ -197,7 +207,17 @@ export class PthTrainer extends LitElement {
     });
   }
 
+  /** The text corpus and a GPT: `<pth-text-trainer>` does the rest. */
+  private get text(): boolean {
+    return this.datasetName === 'text';
+  }
+
   override render() {
+    if (this.text)
+      return html`<pth-text-trainer
+        preset=${this.preset ?? 'gpt'}
+        seed=${this.seed ?? '1'}
+      ></pth-text-trainer>`;
     const run = this.run;
     const twoD =
       run !== undefined && run.sandbox.data.kind === 'classification' && run.sandbox.data.features === 2;

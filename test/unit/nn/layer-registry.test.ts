@@ -31,6 +31,10 @@ const bases: Record<string, { spec: Omit<ModuleSpec, 'type'>; input: number[] }>
   Flatten: { spec: { start_dim: 1 }, input: [1, 2, 6, 6] },
   Softmax: { spec: { dim: -1 }, input: [2, 4] },
   Embedding: { spec: { num_embeddings: 5, embedding_dim: 3, padding_idx: 1 }, input: [2, 4] },
+  GPT: {
+    spec: { vocab_size: 5, block_size: 4, n_layer: 1, n_head: 2, n_embd: 4, dropout: 0, bias: true },
+    input: [2, 3],
+  },
 };
 
 /**
@@ -119,7 +123,8 @@ describe('the registry', () => {
         else expect(run.error, `${label}: inference says ${report.error.message}`).toBeDefined();
       }
       expect(refused, 'some malformed specs are refused').toBeGreaterThan(0);
-    });
+      // A GPT builds whole models (about a hundred of them here): slow on a loaded machine, not stuck.
+    }, 60_000);
   }
 
   it('no longer builds what inference refuses (the drift issue 14 found)', () => {
@@ -140,8 +145,8 @@ describe('the registry', () => {
   it("declares each module's state_dict: names and shapes, and the parameter count", () => {
     for (const t of layerTypes) {
       const spec = { type: t.type, ...bases[t.type]!.spec };
-      const { params, buffers = {} } = readLayer(spec).state;
-      const declared = [...Object.entries(params), ...Object.entries(buffers)];
+      const { params, buffers = {}, tied = {} } = readLayer(spec).state;
+      const declared = [...Object.entries(params), ...Object.entries(buffers), ...Object.entries(tied)];
       const module = buildModule(spec);
       expect(
         [...module.stateDict()].map(([k, v]) => [k, [...v.shape]]),

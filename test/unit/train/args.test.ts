@@ -12,6 +12,7 @@ describe('pthlab train arguments', () => {
     const args = parseTrainArgs([
       ...fresh.map((a) => (a === 'sgd' ? 'adamw' : a)),
       ...['--betas', '0.8,0.95', '--weight-decay', '0.01', '--seed', '3', '--shuffle', '--log', 'l.json'],
+      ...['--clip-grad-norm', '1', '--out-format', 'nanogpt'],
     ]);
     expect(args).toEqual({
       data: 'd.safetensors',
@@ -28,6 +29,8 @@ describe('pthlab train arguments', () => {
       weightDecay: 0.01,
       seed: 3,
       log: 'l.json',
+      clipGradNorm: 1,
+      outFormat: 'nanogpt',
     });
   });
 
@@ -47,6 +50,8 @@ describe('pthlab train arguments', () => {
     [[...fresh, '--loss', 'hinge'], /--loss must be one of cross_entropy, mse, got "hinge"/],
     [[...fresh, '--optim', 'rmsprop'], /--optim must be one of sgd, adam, adamw/],
     [[...fresh, '--device', 'cuda'], /--device must be one of cpu, webgpu/],
+    [[...fresh, '--out-format', 'onnx'], /--out-format must be one of pthlab, nanogpt/],
+    [[...fresh, '--clip-grad-norm=-1'], /--clip-grad-norm must be >= 0/],
     [[...fresh, '--betas', '0.9'], /--betas takes two numbers/],
     [[...fresh, '--optim', 'adam', '--betas', '0.9,1'], /--betas must each lie in \[0, 1\)/],
     [[...fresh, '--betas', '0.9,0.99'], /--betas applies to --optim adam or adamw, not sgd/],

@@ -1,0 +1,223 @@
+/**
+ * The sandbox for text: a character-level corpus (datasets/text.ts, nanoGPT's prepare.py split) and a GPT
+ * from a preset, trained as nanoGPT's shakespeare_char config trains (AdamW with its two groups, betas
+ * (0.9, 0.99), weight decay 0.1, grad_clip 1, random windows as get_batch draws them), by the same Trainer
+ * and run controller as every other setup (it is a RunTarget). It samples text, gives each head's attention
+ * for a prompt, and saves and opens nanoGPT's ckpt.pt and meta.pkl. Plain TypeScript: no DOM.
+ */
+import type { GPT } from '../nn/gpt/index.ts';
+import { type AttentionMaps, type GPTConfig, attentionMaps, generate } from '../nn/gpt/index.ts';
+import { buildModule } from '../nn/index.ts';
+import { type AnyOptimizer, createOptimizerFor } from '../optim/index.ts';
+import { type Backend, Generator, cpu, fromHost, noGrad } from '../tensor/index.ts';
+import { type CharVocab, type TextData, textBatch, vocabFromChars } from './datasets/text.ts';
+import { TrainError } from './errors.ts';
+import { loadNanoGpt, saveNanoGpt } from './nanogpt.ts';
+import { type CharMeta, readMetaPkl, writeMetaPkl } from './nanogpt-meta.ts';
+import type { Evaluation } from './sandbox.ts';
+import { type BatchSource, type StepRecord, Trainer, computeLoss } from './trainer.ts';
+
+export const gptPresetNames = ['gpt-tiny', 'gpt-baby'] as const;
+export type GptPresetName = (typeof gptPresetNames)[number];
+
+/** The model sizes of each preset (the vocabulary is the corpus's). */
+export const gptPresets: Readonly<
+  Record<GptPresetName, { label: string; config: Omit<GPTConfig, 'vocab_size'>; batch: number; lr: number }>
+> = {
+  // Learns words in about a minute on a laptop's GPU.
+  'gpt-tiny': {
+    label: 'Tiny GPT: 2 layers, 2 heads, 64 wide, 32 characters of context',
+    config: { n_layer: 2, n_head: 2, n_embd: 64, block_size: 32, dropout: 0, bias: true },
+    batch: 16,
+    lr: 3e-3,
+  },
+  // A smaller sibling of nanoGPT's "baby GPT" (shakespeare_char: 6 layers, 6 heads, 384 wide, 256 context).
+  'gpt-baby': {
+    label: 'Baby GPT: 4 layers, 4 heads, 128 wide, 64 characters of context',
+    config: { n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0, bias: true },
+    batch: 16,
+    lr: 1e-3,
+  },
+};
+
+export interface TextSetup {
+  preset: GptPresetName;
+  seed: number;
+  /** Defaults to the preset's. */
+  lr?: number;
+  batch?: number;
+}
+
+/** Windows of the training ids, drawn from a generator seeded by (seed, step): a resumed run draws the same. */
+function windows(ids: Int32Array, blockSize: number, seed: number): BatchSource {
+  return {
+    length: ids.length,
+    batch(step, batchSize, backend) {
+      const b = textBatch(ids, blockSize, batchSize, new Generator(seed * 1_000_003 + step));
+      return [fromHost(b.x, [...b.shape], { backend }), fromHost(b.y, [...b.shape], { backend })]; // (B, T) each
+    },
+  };
+}
+
+/** Validation batches per evaluation (nanoGPT's eval_iters, kept small: it runs while the page trains). */
+const EVAL_BATCHES = 4;
+
+export class TextSandbox {
+  readonly trainer: Trainer;
+
+  private constructor(
+    readonly text: TextData,
+    readonly model: GPT,
+    readonly optimizer: AnyOptimizer,
+    readonly setup: Required<TextSetup>,
+    readonly backend: Backend,
+    startStep: number,
+    /** nanoGPT's best_val_loss, carried into a saved ckpt.pt. */
+    private bestValLoss = 1e9,
+  ) {
+    this.trainer = new Trainer({
+      model,
+      optimizer,
+      data: windows(text.train, model.config.block_size, setup.seed),
+      batchSize: setup.batch,
+      loss: 'cross_entropy',
+      backend,
+      startStep,
+      clipGradNorm: 1,
+    });
+  }
+
+  /** A fresh GPT of the preset's size over the corpus's vocabulary, from the registry's GPT entry. */
+  static create(text: TextData, setup: TextSetup, backend: Backend = cpu): TextSandbox {
+    const preset = gptPresets[setup.preset];
+    const full = { lr: preset.lr, batch: preset.batch, ...setup };
+    const spec = { type: 'GPT', vocab_size: text.vocab.vocabSize, ...preset.config };
+    const model = buildModule(spec, { backend, generator: new Generator(setup.seed) }) as GPT;
+    return new TextSandbox(text, model, textOptimizer(model, full.lr), full, backend, 0);
+  }
+
+  /**
+   * A nanoGPT ckpt.pt (and the meta.pkl of its vocabulary) over this corpus: its weights, AdamW state and
+   * iter_num. The corpus is re-encoded with the file's vocabulary, which must cover the corpus's characters.
+   */
+  static open(
+    text: TextData,
+    ckpt: Uint8Array,
+    meta: Uint8Array | undefined,
+    setup: TextSetup,
+    backend: Backend = cpu,
+  ): TextSandbox {
+    const { model, checkpoint } = loadNanoGpt(ckpt, backend);
+    const vocab = meta === undefined ? text.vocab : vocabOf(readMetaPkl(meta));
+    if (vocab.vocabSize > model.config.vocab_size)
+      throw new TrainError(
+        `the meta.pkl has ${vocab.vocabSize} characters but the model only ${model.config.vocab_size} ids`,
+      );
+    const data = meta === undefined ? text : reencode(text, vocab);
+    const optimizer = textOptimizer(model, setup.lr ?? gptPresets[setup.preset].lr);
+    if (checkpoint.optimizer !== null) optimizer.loadStateDict(checkpoint.optimizer);
+    const full = { lr: gptPresets[setup.preset].lr, batch: gptPresets[setup.preset].batch, ...setup };
+    return new TextSandbox(data, model, optimizer, full, backend, checkpoint.iterNum, checkpoint.bestValLoss);
+  }
+
+  get step(): number {
+    return this.trainer.step;
+  }
+
+  trainStep(): Promise<StepRecord> {
+    return this.trainer.trainStep();
+  }
+
+  /** Mean loss over a few fixed validation windows (nanoGPT's estimate_loss on 'val'), in eval mode. */
+  async evaluate(): Promise<Evaluation> {
+    const source = windows(this.text.val, this.model.config.block_size, this.setup.seed + 1);
+    const wasTraining = this.model.training;
+    this.model.eval();
+    try {
+      let sum = 0;
+      for (let i = 0; i < EVAL_BATCHES; i++) {
+        const [x, y] = source.batch(i, this.setup.batch, this.backend);
+        const loss = noGrad(() => computeLoss('cross_entropy', this.model.forward(x), y));
+        sum += (await loss.data())[0] as number;
+      }
+      const loss = sum / EVAL_BATCHES;
+      this.bestValLoss = Math.min(this.bestValLoss, loss);
+      return { loss, accuracy: undefined };
+    } finally {
+      this.model.train(wasTraining);
+    }
+  }
+
+  /** `prompt` (characters outside the vocabulary dropped; empty: the first id) continued by `tokens` characters. */
+  async sample(prompt: string, tokens: number, seed = 1337, temperature = 0.8): Promise<string> {
+    const ids = this.encode(prompt);
+    const [row] = await generate(this.model, [ids.length > 0 ? ids : [0]], tokens, {
+      temperature,
+      topK: 20,
+      seed,
+    });
+    return (row ?? []).map((i) => this.text.vocab.itos[i] ?? '').join('');
+  }
+
+  /** Each head's attention weights in block `layer` for `prompt` (cut to the last block_size characters). */
+  attention(prompt: string, layer = 0): Promise<AttentionMaps> {
+    const ids = this.encode(prompt).slice(-this.model.config.block_size);
+    return attentionMaps(this.model, ids.length > 0 ? ids : [0], layer);
+  }
+
+  private encode(prompt: string): number[] {
+    const { stoi } = this.text.vocab;
+    return [...prompt].flatMap((ch) => {
+      const id = stoi.get(ch);
+      return id === undefined ? [] : [id];
+    });
+  }
+
+  /** ckpt.pt (nanoGPT's layout: train.py resumes it, sample.py samples it) and meta.pkl. */
+  async save(): Promise<{ ckpt: Uint8Array; meta: Uint8Array }> {
+    const { vocab } = this.text;
+    const ckpt = await saveNanoGpt({
+      model: this.model,
+      optimizer: this.optimizer,
+      iterNum: this.step,
+      bestValLoss: this.bestValLoss,
+      config: {
+        dataset: 'brown_fiction_char',
+        batch_size: BigInt(this.setup.batch),
+        learning_rate: this.setup.lr,
+        grad_clip: 1,
+        weight_decay: 0.1,
+        beta1: 0.9,
+        beta2: 0.99,
+      },
+    });
+    const meta: CharMeta = {
+      vocabSize: vocab.vocabSize,
+      stoi: new Map(vocab.stoi),
+      itos: new Map(vocab.itos.map((c, i) => [i, c])),
+    };
+    return { ckpt, meta: writeMetaPkl(meta) };
+  }
+}
+
+/** nanoGPT shakespeare_char's AdamW: its two groups, weight decay 0.1, betas (0.9, 0.99). */
+function textOptimizer(model: GPT, lr: number): AnyOptimizer {
+  return createOptimizerFor('adamw', model, { lr, weightDecay: 0.1, betas: [0.9, 0.99] });
+}
+
+function vocabOf(meta: CharMeta): CharVocab {
+  return vocabFromChars(Array.from({ length: meta.vocabSize }, (_, i) => meta.itos.get(i) ?? ''));
+}
+
+/** The corpus's text in another vocabulary's ids; a character it lacks is refused. */
+function reencode(text: TextData, vocab: CharVocab): TextData {
+  const map = (ids: Int32Array): Int32Array =>
+    ids.map((id) => {
+      const ch = text.vocab.itos[id] as string;
+      const other = vocab.stoi.get(ch);
+      if (other === undefined)
+        throw new TrainError(`the meta.pkl's vocabulary lacks ${JSON.stringify(ch)}, which the corpus holds`);
+      return other;
+    });
+  return { vocab, train: map(text.train), val: map(text.val) };
+}
