@@ -74,6 +74,17 @@ SUPPORTED = {
     "Flatten": {"start_dim": 1, "end_dim": -1},
     "Softmax": {"dim": REQUIRED},
     "Embedding": {"num_embeddings": REQUIRED, "embedding_dim": REQUIRED, "padding_idx": None},
+    "TransformerEncoderLayer": {
+        "d_model": REQUIRED,
+        "nhead": REQUIRED,
+        "dim_feedforward": 2048,
+        "dropout": 0.1,
+        "activation": "relu",
+        "layer_norm_eps": 1e-5,
+        "batch_first": False,
+        "norm_first": False,
+        "bias": True,
+    },
     "GPT": {
         "vocab_size": 50304,
         "block_size": 1024,
@@ -128,6 +139,8 @@ def to_spec(module):
 
 def _keyword(module, kind, name):
     """A constructor argument read back from the module's attributes."""
+    if kind == "TransformerEncoderLayer":
+        return _encoder_keyword(module, name)
     if name == "bias":
         return getattr(module, "bias", None) is not None
     if kind == "LayerNorm" and name == "normalized_shape":
@@ -142,6 +155,22 @@ def _keyword(module, kind, name):
         if len(set(value)) == 1 and kind in ("Conv2d",) and name != "padding_mode":
             value = value[0]
     return value
+
+
+def _encoder_keyword(layer, name):
+    """A TransformerEncoderLayer's argument, from its submodules (it keeps few of them itself)."""
+    attn = layer.self_attn
+    return {
+        "d_model": lambda: attn.embed_dim,
+        "nhead": lambda: attn.num_heads,
+        "dim_feedforward": lambda: layer.linear1.out_features,
+        "dropout": lambda: layer.dropout.p,
+        "activation": lambda: getattr(layer.activation, "__name__", layer.activation),  # F.relu -> "relu"
+        "layer_norm_eps": lambda: layer.norm1.eps,
+        "batch_first": lambda: attn.batch_first,
+        "norm_first": lambda: layer.norm_first,
+        "bias": lambda: layer.linear1.bias is not None,
+    }[name]()
 
 
 def load_checkpoint(path, map_location="cpu"):

@@ -20,6 +20,13 @@ const linear = (i: number, o: number, extra: object = {}): ModuleSpec => ({
   out_features: o,
   ...extra,
 });
+const encoder = (d: number, h: number, extra: object = {}): ModuleSpec => ({
+  type: 'TransformerEncoderLayer',
+  d_model: d,
+  nhead: h,
+  dropout: 0,
+  ...extra,
+});
 const conv = (i: number, o: number, k: number | [number, number], extra: object = {}): ModuleSpec => ({
   type: 'Conv2d',
   in_channels: i,
@@ -135,6 +142,17 @@ export const fits: readonly ShapeCase[] = [
     input: [2, 5],
     dtype: 'int64',
   },
+  {
+    name: 'TransformerEncoderLayer: (S, N, E), batch_first, pre-norm gelu, unbatched',
+    spec: seq(
+      encoder(8, 2, { dim_feedforward: 16 }),
+      encoder(8, 4, { dim_feedforward: 8, batch_first: true, bias: false }),
+      encoder(8, 1, { dim_feedforward: 4, norm_first: true, activation: 'gelu', layer_norm_eps: 1e-6 }),
+      linear(8, 3),
+    ),
+    input: [5, 2, 8],
+  },
+  { name: 'TransformerEncoderLayer on unbatched (S, E)', spec: seq(encoder(6, 3)), input: [4, 6] },
 ];
 
 /** Each has exactly one problem, at one layer. */
@@ -262,6 +280,19 @@ export const misfits: readonly ShapeCase[] = [
     spec: seq({ type: 'Embedding', num_embeddings: 4, embedding_dim: 3, padding_idx: 4 }),
     input: [1, 4],
     dtype: 'int64',
+  },
+  { name: 'TransformerEncoderLayer d_model', spec: seq(encoder(8, 2)), input: [3, 2, 6] },
+  {
+    name: 'TransformerEncoderLayer d_model, pre-norm',
+    spec: seq(encoder(8, 2, { norm_first: true })),
+    input: [3, 2, 6],
+  },
+  { name: 'TransformerEncoderLayer on 4-D input', spec: seq(encoder(4, 2)), input: [1, 3, 2, 4] },
+  { name: 'TransformerEncoderLayer nhead', spec: seq(encoder(6, 4)), input: [3, 2, 6] },
+  {
+    name: 'TransformerEncoderLayer activation',
+    spec: seq(encoder(4, 2, { activation: 'tanh' })),
+    input: [3, 2, 4],
   },
   {
     name: 'inside a nested Sequential',

@@ -16,6 +16,7 @@ import { gpt } from './gpt.ts';
 import { linear } from './linear.ts';
 import { batchNorm1d, batchNorm2d, layerNorm } from './norm.ts';
 import { avgPool2d, maxPool2d } from './pool.ts';
+import { transformerEncoderLayer } from './transformer.ts';
 
 export const layerTypes: readonly LayerType[] = [
   linear,
@@ -34,6 +35,7 @@ export const layerTypes: readonly LayerType[] = [
   flatten,
   softmax,
   embedding,
+  transformerEncoderLayer,
   gpt,
 ];
 

@@ -27,6 +27,24 @@ const specs: ModuleSpec[] = [
     ],
   },
   { type: 'Embedding', num_embeddings: 10, embedding_dim: 4, padding_idx: 0 },
+  {
+    type: 'Sequential',
+    layers: [
+      { type: 'TransformerEncoderLayer', d_model: 8, nhead: 2 },
+      {
+        type: 'TransformerEncoderLayer',
+        d_model: 8,
+        nhead: 4,
+        dim_feedforward: 16,
+        dropout: 0,
+        activation: 'gelu',
+        layer_norm_eps: 1e-6,
+        batch_first: true,
+        norm_first: true,
+        bias: false,
+      },
+    ],
+  },
 ];
 
 const dir = trainScratch();
