@@ -1,7 +1,8 @@
 /**
  * The tools page (tools.html): two checkpoints A and B and the model (1 − α)·A + α·B between them, scored on
  * one of pthlab's seeded datasets (the slider's α, and the whole line α ∈ [−0.5, 1.5] as a chart and table);
- * the per-layer importance of A; and the weighted average of N files as a `.pth` download. Every change is
+ * the per-layer importance of A; and the weighted average of N files as a `.pth` download. The
+ * model-management sections (folding, weight matching, pruning, the whole model) are tools-manage.ts's. Every change is
  * checked before it is applied: a file whose keys, shapes or dtypes do not fit, or data the model cannot
  * take, shows an error naming the keys and leaves the page as it was.
  */
@@ -34,6 +35,7 @@ import { type PresetName, presetLabels, presetSpec } from '../train/presets.ts';
 import { formatNumber, formatPercent } from '../ui/shared.styles.ts';
 import '../ui/tools-index.ts';
 import { defaultSetup } from '../train/setup.ts';
+import { refreshManage } from './tools-manage.ts';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -228,6 +230,8 @@ async function applyState(next: State): Promise<void> {
     if (mine === generation) line.points = points;
   }
   document.body.dataset['ready'] = String(mine);
+  const { a, b, spec, data, settings } = next;
+  await refreshManage({ a, b, spec, data, dataKey: JSON.stringify(settings) }, () => mine === generation);
 }
 
 /** Checks a change; applies it, or shows why not and leaves everything (and the controls) as they were. */

@@ -3,10 +3,10 @@
  * state_dict with `--arch ARCH.json`, or a general checkpoint that records its `arch` (`--arch` wins when
  * both are there). Whole-model files read back as their state_dict (src/checkpoint/torch/whole-model.ts).
  */
-import { PyDict } from '../checkpoint/index.ts';
+import type { PyDict } from '../checkpoint/index.ts';
 import { stateDictOf } from '../analysis/index.ts';
 import type { ModuleSpec } from '../nn/index.ts';
-import { CHECKPOINT_FORMAT_VERSION, PTHLAB_VERSION, readGeneralCheckpoint } from '../train/index.ts';
+import { readGeneralCheckpoint } from '../train/index.ts';
 import { UsageError } from './convert.ts';
 import { loadCheckpointFile } from './load-file.ts';
 import { readArch } from './train.ts';
@@ -35,19 +35,4 @@ export async function loadModelInput(
   return { stateDict, arch, general };
 }
 
-/**
- * A model as a general checkpoint holding only what a new architecture needs: `model_state_dict` and `arch`
- * (JSON text), with pthlab's version, so `pthlab train --resume`'s reader and `pthlab_arch.load_checkpoint`
- * open it, and torch.load with weights_only=True.
- */
-export function modelCheckpoint(arch: ModuleSpec, stateDict: PyDict): PyDict {
-  const pthlab = new PyDict('dict', [
-    ['version', PTHLAB_VERSION],
-    ['format_version', BigInt(CHECKPOINT_FORMAT_VERSION)],
-  ]);
-  return new PyDict('dict', [
-    ['model_state_dict', stateDict],
-    ['arch', JSON.stringify(arch)],
-    ['pthlab', pthlab],
-  ]);
-}
+export { modelCheckpoint } from '../train/index.ts';

@@ -81,6 +81,23 @@ export async function buildGeneralCheckpoint(parts: CheckpointParts): Promise<Py
   ]);
 }
 
+/**
+ * A model as a general checkpoint holding only what a new architecture needs: `model_state_dict` and `arch`
+ * (JSON text), with pthlab's version, so `pthlab train --resume`'s reader and `pthlab_arch.load_checkpoint`
+ * open it, and torch.load with weights_only=True.
+ */
+export function modelCheckpoint(arch: ModuleSpec, stateDict: PyDict): PyDict {
+  const pthlab = new PyDict('dict', [
+    ['version', PTHLAB_VERSION],
+    ['format_version', BigInt(CHECKPOINT_FORMAT_VERSION)],
+  ]);
+  return new PyDict('dict', [
+    ['model_state_dict', stateDict],
+    ['arch', JSON.stringify(arch)],
+    ['pthlab', pthlab],
+  ]);
+}
+
 function allFinite(t: StoredTensor): boolean {
   const bytes = t.contiguousBytes();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

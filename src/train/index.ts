@@ -5,6 +5,7 @@ export {
   type RunInfo,
   buildGeneralCheckpoint,
   loadModelState,
+  modelCheckpoint,
   readGeneralCheckpoint,
 } from './checkpoint.ts';
 export {

@@ -5,4 +5,5 @@
 export { PthImportance } from './importance/pth-importance.ts';
 export { PthLossLine } from './fusion/pth-loss-line.ts';
 export { PthModeCompare } from './mode-compare/pth-mode-compare.ts';
+export { PthSparsityCurve } from './sparsity/pth-sparsity-curve.ts';
 export * from '../analysis/index.ts';

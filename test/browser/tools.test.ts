@@ -3,7 +3,10 @@
  * Trainer on a seeded dataset are loaded into the page; α = 0 and α = 1 reproduce each file's own loss as
  * computed in Node with the same library; the line has its 41 points; averaging the two files downloads the
  * elementwise mean (read back with loadCheckpoint); an incompatible file is refused with an error naming the
- * key and nothing changes; the importance chart shows A's layers; the tutorial page shows every heading of
+ * key and nothing changes; the importance chart shows A's layers; the model-management sections fold BatchNorm
+ * (outputs equal within 1e-4, a wrong fold's accuracy reported), align B to A (a lower loss barrier, the averaged
+ * aligned model downloaded as the midpoint of A and B aligned in Node), prune A along a sparsity curve, and
+ * download A as a whole model; the page fits a phone's width; the tutorial page shows every heading of
  * docs/tutorial.md; no console errors. Screenshots go to test-artifacts/.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import {
 } from '../../src/checkpoint/index.ts';
 import { buildModule, toPyStateDict } from '../../src/nn/index.ts';
 import { Adam } from '../../src/optim/index.ts';
+import { alignStateDicts } from '../../src/analysis/index.ts';
 import { Generator, cpu, fromHost, noGrad } from '../../src/tensor/index.ts';
 import { makeSynthetic, toTrainDataset } from '../../src/train/datasets/index.ts';
 import {
@@ -243,6 +247,126 @@ describe('the tools and tutorial pages', () => {
       (el) => el.shadowRoot!.querySelectorAll('table[part="table"] tbody tr').length,
     );
     expect(rows).toBe(4);
+  });
+
+  /** Waits until the model-management sections show both A and B (the align result is set last). */
+  const manageShown = () =>
+    page.waitForFunction(
+      () => document.getElementById('align-result')?.dataset['barrierPlain'] !== undefined,
+      {
+        timeout: 120_000,
+      },
+    );
+
+  it('folds BatchNorm with equal outputs, and reports the accuracy of a wrong fold', async () => {
+    await manageShown();
+    const fold = await page.$eval('#fold-result', (el) => ({ ...(el as HTMLElement).dataset }));
+    expect(Number(fold['maxDifference'])).toBeLessThan(1e-4);
+    expect(Number(fold['foldedAccuracy'])).toBeGreaterThan(0.4);
+    expect(fold['wrongAccuracy']).toMatch(/^(0|1|0\.\d+)$/);
+    // A has no BatchNorm: the page trained one and says so.
+    expect(await text(page, '#fold-source')).toContain('a.pth has no BatchNorm to fold');
+    expect(await text(page, '#fold-before')).toContain('BatchNorm1d(16)');
+    expect(await text(page, '#fold-after')).not.toContain('BatchNorm');
+    expect(await text(page, '#fold-result')).toMatch(/folded wrongly in training mode\.$/);
+    const rows = await page.$$eval('#fold-table tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows[2]?.[0]).toContain("one batch's statistics");
+    const section = (await page.$('section[aria-labelledby="h-fold"]'))!;
+    await section.screenshot({ path: join(artifacts, 'tools-fold.png') });
+  });
+
+  it('aligns B to A: a lower loss barrier, and the averaged aligned model downloads', async () => {
+    const barriers = await page.$eval('#align-result', (el) => ({ ...(el as HTMLElement).dataset }));
+    const [plain, aligned] = [Number(barriers['barrierPlain']), Number(barriers['barrierAligned'])];
+    expect(plain).toBeGreaterThan(0);
+    expect(aligned).toBeLessThan(plain);
+    const lines = await page.$eval('pth-loss-line#align-line', (el) =>
+      el.lines.map((l) => [l.name, l.points.length, l.points[0]?.alpha, l.points.at(-1)?.alpha]),
+    );
+    expect(lines).toEqual([
+      ['A → B', 21, 0, 1],
+      ['A → aligned B', 21, 0, 1],
+    ]);
+    const caption = await page.$eval(
+      '#align-line',
+      (el) => el.shadowRoot!.querySelector('figcaption')!.textContent,
+    );
+    expect(caption).toContain('loss barrier of A → aligned B');
+
+    await page.click('#align-download');
+    const ck = readGeneralCheckpoint(
+      loadCheckpoint(await waitForFile(join(downloads, 'aligned_average.pth'))).value,
+    );
+    expect(ck.arch).toEqual(spec);
+    const a = readGeneralCheckpoint(loadCheckpoint(bytesA).value).modelStateDict;
+    const b = readGeneralCheckpoint(loadCheckpoint(bytesB).value).modelStateDict;
+    const alignedB = alignStateDicts(spec, a, b).stateDict;
+    expect([...ck.modelStateDict.keys()]).toEqual([...a.keys()]);
+    for (const key of a.keys()) {
+      const [x, y] = [floats(a, String(key)), floats(alignedB, String(key))];
+      const got = floats(ck.modelStateDict, String(key));
+      got.forEach((v, i) => expect(v).toBeCloseTo(((x[i] as number) + (y[i] as number)) / 2, 6));
+    }
+    const section = (await page.$('section[aria-labelledby="h-align"]'))!;
+    await section.screenshot({ path: join(artifacts, 'tools-align.png') });
+  });
+
+  it('prunes A along a sparsity curve and shares importance by criterion', async () => {
+    const curves = await page.$eval('pth-sparsity-curve', (el) =>
+      el.curves.map((c) => ({ method: c.method, points: c.points.map((p) => [p.sparsity, p.loss]) })),
+    );
+    expect(curves.map((c) => c.method)).toEqual(['l1', 'taylor']);
+    const lossA = await nodeLoss(bytesA);
+    for (const c of curves) {
+      expect(c.points).toHaveLength(11);
+      expect(c.points[0]?.[0]).toBe(0);
+      expect(c.points[0]?.[1]).toBeCloseTo(lossA, 6); // nothing pruned is A itself
+      expect(c.points.at(-1)?.[0]).toBe(76 / 80); // 95% of the 80 weights of both Linear layers
+    }
+    expect(
+      await page.$eval(
+        'pth-sparsity-curve',
+        (el) => el.shadowRoot!.querySelectorAll('table[part="table"] tbody tr').length,
+      ),
+    ).toBe(11);
+    const shares = await page.$eval('pth-importance', (el) => el.shares.map((l) => [l.layer, l.shares]));
+    expect(shares.map(([layer]) => layer)).toEqual(['0', '2']);
+    for (const method of ['magnitude', 'taylor', 'snip'] as const) {
+      const total = shares.reduce((sum, [, s]) => sum + (s as Record<string, number>)[method]!, 0);
+      expect(total).toBeCloseTo(1, 9);
+    }
+    const section = (await page.$('section[aria-labelledby="h-prune"]'))!;
+    await section.screenshot({ path: join(artifacts, 'tools-prune.png') });
+  });
+
+  it('shows the lines that load A as a whole model, and downloads it', async () => {
+    const code = await text(page, '#whole-code');
+    expect(code).toContain("torch.load('model.pth', weights_only=False)");
+    expect(code).toContain(
+      'with torch.serialization.safe_globals([torch.nn.Sequential, torch.nn.Linear, torch.nn.ReLU]):',
+    );
+    await page.click('#whole-download');
+    const loaded = loadCheckpoint(await waitForFile(join(downloads, 'model.pth')));
+    expect(loaded.wholeModelClass).toBeDefined();
+    const a = readGeneralCheckpoint(loadCheckpoint(bytesA).value).modelStateDict;
+    const sd = loaded.value as PyDict;
+    expect([...sd.keys()].map(String)).toEqual([...a.keys()].map(String));
+    for (const key of a.keys()) expect(floats(sd, String(key))).toEqual(floats(a, String(key)));
+    expect(await text(page, '#whole-result')).toMatch(/^Wrote model\.pth \(\d+ bytes\)/);
+
+    await page.setViewport({ width: 1366, height: 768 });
+    await page.screenshot({ path: join(artifacts, 'tools-manage-desktop.png'), fullPage: true });
+    // (isMobile would reload the page and lose its files: the width alone is what can overflow.)
+    await page.setViewport({ width: 390, height: 844 });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    await page.screenshot({ path: join(artifacts, 'tools-manage-phone.png'), fullPage: true });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.setViewport({ width: 1100, height: 1400 });
   });
 
   it('refuses an incompatible file, naming the key, and changes nothing', async () => {

@@ -118,6 +118,22 @@ export async function lossLine(
 }
 
 /**
+ * The loss barrier of a line (Frankle et al. 2020; Ainsworth et al. 2022): the largest rise of the loss above
+ * the straight line between its two ends, max over α in [0, 1] of loss(α) − ((1 − α)·loss(0) + α·loss(1)).
+ * Undefined when the points do not include both α = 0 and α = 1.
+ */
+export function lossBarrier(points: readonly LinePoint[]): number | undefined {
+  const a = points.find((p) => p.alpha === 0);
+  const b = points.find((p) => p.alpha === 1);
+  if (a === undefined || b === undefined) return undefined;
+  let barrier = 0;
+  for (const p of points)
+    if (p.alpha >= 0 && p.alpha <= 1)
+      barrier = Math.max(barrier, p.loss - ((1 - p.alpha) * a.loss + p.alpha * b.loss));
+  return barrier;
+}
+
+/**
  * Weights typed by a person: empty means equal weights; otherwise numbers separated by commas or spaces,
  * one per file. Throws RangeError with the reason.
  */

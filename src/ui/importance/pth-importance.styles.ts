@@ -33,4 +33,12 @@ export const importanceStyles = css`
   figcaption {
     margin-top: 0.3rem;
   }
+  /* Wide enough that its caption reads as a line, not a column of words. */
+  table[part='shares'] {
+    margin-top: 0.6rem;
+    min-width: min(30rem, 100%);
+  }
+  table[part='shares'] caption {
+    text-align: left;
+  }
 `;

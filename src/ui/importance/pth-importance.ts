@@ -5,14 +5,17 @@
  * The text equivalent is the caption (the most important layer by each measure) and a data table.
  *
  * A thin view: set `weights` (parameter key → values; see `parameterValues`) and optionally `gradients`
- * (same keys; see `gradientValues`) and `gradientNote` (what batch they come from).
+ * (same keys; see `gradientValues`) and `gradientNote` (what batch they come from); optionally `shares` (see
+ * `layerShares`), each layer's share of the magnitude, Taylor and SNIP scores, shown as a second table.
  *
  * @csspart chart - the SVG bar chart.
  * @csspart table - the data table.
+ * @csspart shares - the table of shares by criterion.
  */
 import { LitElement, html, nothing, svg } from 'lit';
-import { formatNumber, sharedStyles } from '../shared.styles.ts';
+import { formatNumber, formatPercent, sharedStyles } from '../shared.styles.ts';
 import { type LayerImportance, layerImportance } from './importance.ts';
+import type { LayerShares } from './methods.ts';
 import { importanceStyles } from './pth-importance.styles.ts';
 
 const rowHeight = 28;
@@ -25,6 +28,7 @@ export class PthImportance extends LitElement {
     gradients: { attribute: false },
     gradientNote: { type: String, attribute: 'gradient-note' },
     label: { type: String },
+    shares: { attribute: false },
   };
 
   declare weights: ReadonlyMap<string, ArrayLike<number>>;
@@ -33,6 +37,7 @@ export class PthImportance extends LitElement {
   declare gradientNote: string;
   /** The figure's accessible name. */
   declare label: string;
+  declare shares: readonly LayerShares[];
 
   static override styles = [sharedStyles, importanceStyles];
 
@@ -42,6 +47,7 @@ export class PthImportance extends LitElement {
     this.gradients = undefined;
     this.gradientNote = '';
     this.label = 'Per-layer importance';
+    this.shares = [];
   }
 
   /** The rows shown, in the model's layer order. */
@@ -91,6 +97,34 @@ export class PthImportance extends LitElement {
     </svg>`;
   }
 
+  private sharesTable() {
+    return html`<table part="shares">
+      <caption>
+        Each layer's share of the model's importance by magnitude Σ|w|, Taylor Σ|g·w| and SNIP Σ|g·w| at
+        initialization
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">layer</th>
+          <th scope="col">magnitude</th>
+          <th scope="col">Taylor</th>
+          <th scope="col">SNIP</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${this.shares.map(
+          (l) =>
+            html`<tr>
+              <td>${l.layer}</td>
+              <td>${formatPercent(l.shares.magnitude)}</td>
+              <td>${formatPercent(l.shares.taylor)}</td>
+              <td>${formatPercent(l.shares.snip)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
   override render() {
     const layers = this.layers;
     const hasGrad = layers.some((l) => l.gradTimesWeight !== undefined);
@@ -137,6 +171,7 @@ export class PthImportance extends LitElement {
           </tbody>
         </table>
       </details>
+      ${this.shares.length === 0 ? nothing : this.sharesTable()}
     `;
   }
 }
