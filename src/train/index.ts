@@ -35,6 +35,7 @@ export {
 } from './nanogpt-meta.ts';
 export {
   type LossName,
+  type StepHandle,
   type StepRecord,
   type TrainerOptions,
   Trainer,
