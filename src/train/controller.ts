@@ -61,6 +61,8 @@ export class RunController<T extends RunTarget = RunTarget> {
   private readonly pending: ((target: T) => void)[] = [];
   private readonly due = new Set<PeriodicTask | 'metrics'>();
   private inStep = false;
+  /** Records of enqueued steps read back since the last onSlice. */
+  private readonly arrived: StepRecord[] = [];
   /** Read-backs of enqueued steps not yet resolved, oldest first. */
   private readonly inFlight: Promise<unknown>[] = [];
   /** The last error reported to onError (a divergence seen by a read-back and by the next step). */
@@ -174,9 +176,12 @@ export class RunController<T extends RunTarget = RunTarget> {
     while (this.runningNow) {
       // A frame does either periodic work (metrics, an autosave) or a slice of steps, never both.
       if (!(await this.runDue()) && (await this.slice(perFrame, budget, true)) === undefined) break;
+      this.deliver();
       await nextFrame();
     }
     this.setRunning(false);
+    await Promise.all(this.inFlight);
+    this.deliver();
   }
 
   /**
@@ -207,6 +212,11 @@ export class RunController<T extends RunTarget = RunTarget> {
 
   private failed = false;
 
+  /** The records read back since the last frame, in one onSlice (one chart update per frame). */
+  private deliver(): void {
+    if (this.arrived.length > 0) this.opts.onSlice?.(this.arrived.splice(0));
+  }
+
   private fail(e: unknown): void {
     this.failed = true;
     this.setRunning(false);
@@ -235,7 +245,7 @@ export class RunController<T extends RunTarget = RunTarget> {
     const done = metrics.then(
       (record) => {
         this.opts.onStep?.(record);
-        this.opts.onSlice?.([record]);
+        this.arrived.push(record);
       },
       (e: unknown) => this.fail(e),
     );
