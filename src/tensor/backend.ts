@@ -77,6 +77,8 @@ export interface Backend {
   assign(dst: DeviceBuffer, src: DeviceBuffer): void;
   /** Ends the step's recording (GPU: submit) and resolves with a host copy. */
   read(buf: DeviceBuffer, dtype: DType): Promise<HostArray>;
+  /** Submits what the open step recorded without reading anything (GPU); absent where nothing is deferred. */
+  flush?(): void;
   /** Synchronous read, where the device allows it (the CPU backend does; WebGPU does not). */
   readSync?(buf: DeviceBuffer, dtype: DType): HostArray;
   /** Drops the buffer early (GPU pools reuse it); optional, garbage collection suffices on the CPU. */

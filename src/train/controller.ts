@@ -8,12 +8,17 @@
  * Plain TypeScript: no DOM (the page passes requestAnimationFrame as `nextFrame`).
  */
 import type { Evaluation } from './sandbox.ts';
-import type { StepRecord } from './trainer.ts';
+import type { StepHandle, StepRecord } from './trainer.ts';
 
 /** What the controller trains: a Sandbox, or for the CLI a bare Trainer. */
 export interface RunTarget {
   readonly step: number;
   trainStep(): Promise<StepRecord>;
+  /**
+   * One step submitted without waiting on the device, its metrics to come every k steps (the Trainer's):
+   * the running loop uses it where there is one, so no step waits on a read-back.
+   */
+  enqueueStep?(): StepHandle;
   /** Held-out loss and accuracy (the sandbox's); without it there are no metrics. */
   evaluate?(): Promise<Evaluation>;
   /** Fresh weights and optimizer (the sandbox's). */
@@ -56,6 +61,12 @@ export class RunController<T extends RunTarget = RunTarget> {
   private readonly pending: ((target: T) => void)[] = [];
   private readonly due = new Set<PeriodicTask | 'metrics'>();
   private inStep = false;
+  /** Records of enqueued steps read back since the last onSlice. */
+  private readonly arrived: StepRecord[] = [];
+  /** Read-backs of enqueued steps not yet resolved, oldest first. */
+  private readonly inFlight: Promise<unknown>[] = [];
+  /** The last error reported to onError (a divergence seen by a read-back and by the next step). */
+  private reported: unknown;
   /** When each kind of periodic work last ran (performance.now()), for minIntervalMs. */
   private readonly lastRun = new Map<PeriodicTask | 'metrics', number>();
 
@@ -80,6 +91,7 @@ export class RunController<T extends RunTarget = RunTarget> {
   /** Starts the loop (no-op when running); resolves when it stops. */
   start(): Promise<void> {
     if (this.runningNow) return this.busy.then(() => undefined);
+    this.failed = false;
     this.setRunning(true);
     return this.serial(() => this.loop());
   }
@@ -164,9 +176,12 @@ export class RunController<T extends RunTarget = RunTarget> {
     while (this.runningNow) {
       // A frame does either periodic work (metrics, an autosave) or a slice of steps, never both.
       if (!(await this.runDue()) && (await this.slice(perFrame, budget, true)) === undefined) break;
+      this.deliver();
       await nextFrame();
     }
     this.setRunning(false);
+    await Promise.all(this.inFlight);
+    this.deliver();
   }
 
   /**
@@ -178,17 +193,72 @@ export class RunController<T extends RunTarget = RunTarget> {
     const records: StepRecord[] = [];
     try {
       for (let i = 0; i < count; i++) {
-        records.push(await this.oneStep());
+        if (loop && this.current.enqueueStep !== undefined) {
+          // At most two read-backs outstanding: the loop never runs far ahead of the device.
+          if (this.inFlight.length >= 2) await this.inFlight[0];
+          if (this.failed) return undefined;
+          this.enqueueOne(this.current.enqueueStep.bind(this.current));
+        } else records.push(await this.oneStep());
         if (this.due.size > 0 || performance.now() - start >= budgetMs || (loop && !this.runningNow)) break;
       }
       return records;
     } catch (e) {
-      this.setRunning(false);
-      this.opts.onError?.(e);
+      this.fail(e);
       return undefined;
     } finally {
       if (records.length > 0) this.opts.onSlice?.(records);
     }
+  }
+
+  private failed = false;
+
+  /** The records read back since the last frame, in one onSlice (one chart update per frame). */
+  private deliver(): void {
+    if (this.arrived.length > 0) this.opts.onSlice?.(this.arrived.splice(0));
+  }
+
+  private fail(e: unknown): void {
+    this.failed = true;
+    this.setRunning(false);
+    if (this.reported === e) return;
+    this.reported = e;
+    this.opts.onError?.(e);
+  }
+
+  /**
+   * A step submitted without waiting: the periodic work it makes due is marked at once; its record, every
+   * k steps, reaches onStep and onSlice when its read-back resolves; a divergence it reveals stops the run.
+   */
+  private enqueueOne(enqueue: () => StepHandle): void {
+    for (const apply of this.pending.splice(0)) apply(this.current);
+    this.inStep = true;
+    let handle: StepHandle;
+    try {
+      handle = enqueue();
+    } finally {
+      this.inStep = false;
+      for (const apply of this.pending.splice(0)) apply(this.current);
+    }
+    this.markStep(handle.step);
+    const { metrics } = handle;
+    if (metrics === undefined) return;
+    const done = metrics.then(
+      (record) => {
+        this.opts.onStep?.(record);
+        this.arrived.push(record);
+      },
+      (e: unknown) => this.fail(e),
+    );
+    this.inFlight.push(done);
+    void done.finally(() => this.inFlight.splice(this.inFlight.indexOf(done), 1));
+  }
+
+  private markStep(step: number): void {
+    const every = this.opts.metricsEvery ?? 20;
+    if (this.current.evaluate !== undefined && step % every === 0)
+      this.markDue('metrics', this.opts.metricsMinIntervalMs);
+    for (const task of this.opts.tasks ?? [])
+      if (step % task.every === 0) this.markDue(task, task.minIntervalMs);
   }
 
   private async oneStep(): Promise<StepRecord> {
@@ -202,11 +272,7 @@ export class RunController<T extends RunTarget = RunTarget> {
       for (const apply of this.pending.splice(0)) apply(this.current);
     }
     this.opts.onStep?.(record);
-    const every = this.opts.metricsEvery ?? 20;
-    if (this.current.evaluate !== undefined && record.step % every === 0)
-      this.markDue('metrics', this.opts.metricsMinIntervalMs);
-    for (const task of this.opts.tasks ?? [])
-      if (record.step % task.every === 0) this.markDue(task, task.minIntervalMs);
+    this.markStep(record.step);
     return record;
   }
 
@@ -221,6 +287,7 @@ export class RunController<T extends RunTarget = RunTarget> {
   private async runDue(): Promise<boolean> {
     const [first] = this.due;
     if (first === undefined) return false;
+    await Promise.all(this.inFlight);
     this.due.delete(first);
     this.lastRun.set(first, performance.now());
     if (first === 'metrics') await this.refresh();

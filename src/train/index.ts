@@ -36,6 +36,7 @@ export {
 } from './nanogpt-meta.ts';
 export {
   type LossName,
+  type StepHandle,
   type StepRecord,
   type TrainerOptions,
   type BatchSource,

@@ -11,6 +11,7 @@ import {
   type CheckpointParts,
   type LossName,
   ShuffleOrder,
+  type StepHandle,
   type StepRecord,
   Trainer,
   computeLoss,
@@ -153,12 +154,19 @@ export class Sandbox {
       backend: this.backend,
       startStep,
       shuffle: new ShuffleOrder(this.setup.seed, data.length),
+      // On WebGPU the loss comes back every 5 steps (a read-back waits on the device); on the CPU every step.
+      metricsEvery: this.backend.name === 'webgpu' ? 5 : 1,
     });
   }
 
   /** One optimizer step (throws DivergenceError on a NaN or infinite loss, weights untouched). */
   trainStep(): Promise<StepRecord> {
     return this.trainer.trainStep();
+  }
+
+  /** One optimizer step submitted without waiting; its metrics every k steps (Trainer.enqueueStep). */
+  enqueueStep(): StepHandle {
+    return this.trainer.enqueueStep();
   }
 
   /** Fresh weights and optimizer from the seed. */

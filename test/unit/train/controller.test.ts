@@ -164,4 +164,35 @@ describe('RunController', () => {
     expect((errors[0] as Error).message).toBe('diverged');
     await expect(controller.runSteps(2)).rejects.toThrow('diverged');
   });
+
+  it('loops on enqueueStep where the target has it: never awaits a step, records arrive every k steps', async () => {
+    let step = 0;
+    const target: RunTarget = {
+      get step() {
+        return step;
+      },
+      trainStep: () => Promise.reject(new Error('the loop must not wait on a step')),
+      enqueueStep: () => {
+        step++;
+        const s = step;
+        if (s === 10) return { step: s, metrics: Promise.reject(new Error('diverged at 10')) };
+        return s % 3 === 0 ? { step: s, metrics: Promise.resolve({ step: s, loss: 1 / s }) } : { step: s };
+      },
+    };
+    const slices: number[][] = [];
+    const errors: unknown[] = [];
+    let saves = 0;
+    const controller = new RunController(target, {
+      stepsPerFrame: 2,
+      nextFrame: tick,
+      tasks: [{ every: 4, run: async () => void saves++ }],
+      onSlice: (records) => slices.push(records.map((r) => r.step)),
+      onError: (e) => errors.push(e),
+    });
+    await controller.start();
+    expect(controller.running).toBe(false);
+    expect(slices.flat()).toEqual([3, 6, 9]);
+    expect(saves).toBe(2); // steps 4 and 8
+    expect(errors.map((e) => (e as Error).message)).toEqual(['diverged at 10']);
+  });
 });

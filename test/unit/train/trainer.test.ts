@@ -21,14 +21,14 @@ import { dataBytes, tempDir, writeJson } from './fixtures.ts';
 const linear: ModuleSpec = { type: 'Linear', in_features: 3, out_features: 2 };
 const silent = { stderr: () => {}, isTTY: false };
 
-function setup(lr: number) {
+function setup(lr: number, metricsEvery = 1) {
   const model = buildModule(linear, { generator: new Generator(1) });
   const optimizer = new SGD(model.parameters(), { lr });
   const data = datasetFromBytes(dataBytes(8, 3, 2));
   return {
     model,
     optimizer,
-    trainer: new Trainer({ model, optimizer, data, batchSize: 4, loss: 'mse', backend: cpu }),
+    trainer: new Trainer({ model, optimizer, data, batchSize: 4, loss: 'mse', backend: cpu, metricsEvery }),
   };
 }
 
@@ -44,6 +44,31 @@ describe('the divergence guard', () => {
     expect((error as Error).message).toMatch(/training diverged: the loss is (Infinity|NaN) at step 2/);
     expect(model.parameters().map((p) => [...p.dataSync()])).toEqual(before);
     expect(trainer.step).toBe(1);
+  });
+
+  // With metrics every k steps the guard sees a loss late: the steps between were taken (here the weights went
+  // to infinity and NaN), so it puts back the weights from before the first step, the last ones known good.
+  it('acts on losses read every k steps: stops, names the read step, puts back the last good weights', async () => {
+    const { model, trainer } = setup(1e20, 3);
+    const initial = model.parameters().map((p) => [...p.dataSync()]);
+    const handles = [trainer.enqueueStep(), trainer.enqueueStep(), trainer.enqueueStep()];
+    expect(handles.map((h) => h.step)).toEqual([1, 2, 3]);
+    expect(handles.map((h) => h.metrics !== undefined)).toEqual([false, false, true]);
+    const error = await handles[2]!.metrics!.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as DivergenceError).step).toBe(3);
+    expect(model.parameters().map((p) => [...p.dataSync()])).toEqual(initial);
+    expect(trainer.step).toBe(0);
+    expect(() => trainer.enqueueStep()).toThrow(error as Error);
+  });
+
+  it('reads back every k steps, each record the loss of its own step', async () => {
+    const every = setup(0.1, 2).trainer;
+    const each = await setup(0.1).trainer.run(6);
+    const handles = Array.from({ length: 6 }, () => every.enqueueStep());
+    const read = await Promise.all(handles.flatMap((h) => (h.metrics === undefined ? [] : [h.metrics])));
+    expect(read).toEqual([each[1], each[3], each[5]]);
+    expect(every.lastLoss).toBe(each[5]!.loss);
   });
 
   it('never builds a checkpoint of non-finite weights', async () => {
