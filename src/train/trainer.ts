@@ -26,6 +26,15 @@ export function computeLoss(name: LossName, output: Tensor, target: Tensor): Ten
     if (target.dtype !== 'float32') throw new TrainError('mse: y must hold floating-point values');
     return F.mseLoss(output, target);
   }
+  if (output.ndim === 3 && target.dtype === 'int64' && target.ndim === 2) {
+    // A language model's (B, T, V) logits and (B, T) next ids: nanoGPT's cross_entropy over (B*T, V), -1 ignored.
+    const [b, t, v] = output.shape as [number, number, number];
+    if (target.shape[0] !== b || target.shape[1] !== t)
+      throw new TrainError(
+        `cross_entropy: the model's output ${formatSize(output.shape)} needs y of shape (${b}, ${t}), got ${formatSize(target.shape)}`,
+      );
+    return F.crossEntropy(output.view(-1, v), target.view(-1), { ignoreIndex: -1 }); // (B*T, V), (B*T)
+  }
   if (output.ndim !== 2)
     throw new TrainError(`cross_entropy: the model's output must be (N, C), got ${formatSize(output.shape)}`);
   const classIds = target.dtype === 'int64' && target.ndim === 1;
