@@ -28,6 +28,50 @@ export function elementsOf(t: StoredTensor, what: string): Float64Array {
   return Float64Array.from(typed as ArrayLike<number | bigint>, Number);
 }
 
+const chunkDecoders: Partial<Record<string, (bytes: Uint8Array, out: Float64Array) => void>> = {
+  float64: (b, out) => out.set(new Float64Array(b.buffer, b.byteOffset, out.length)),
+  float32: (b, out) => out.set(new Float32Array(b.buffer, b.byteOffset, out.length)),
+  float16: (b, out) => decodeHalves(b, out, halfToNumber),
+  bfloat16: (b, out) => decodeHalves(b, out, bfloat16ToNumber),
+  int64: (b, out) => copyNumbers(new BigInt64Array(b.buffer, b.byteOffset, out.length), out),
+  uint64: (b, out) => copyNumbers(new BigUint64Array(b.buffer, b.byteOffset, out.length), out),
+  int32: (b, out) => out.set(new Int32Array(b.buffer, b.byteOffset, out.length)),
+  uint32: (b, out) => out.set(new Uint32Array(b.buffer, b.byteOffset, out.length)),
+  int16: (b, out) => out.set(new Int16Array(b.buffer, b.byteOffset, out.length)),
+  uint16: (b, out) => out.set(new Uint16Array(b.buffer, b.byteOffset, out.length)),
+  int8: (b, out) => out.set(new Int8Array(b.buffer, b.byteOffset, out.length)),
+  uint8: (b, out) => out.set(b.subarray(0, out.length)),
+  bool: (b, out) => out.set(b.subarray(0, out.length)),
+};
+
+/**
+ * The elements of `t` in C order as float64, a few MiB at a time (the checkpoint library's `byteChunks`: lazy
+ * views gathered and their neg bits applied per chunk), so that statistics over a huge expanded view never
+ * hold it whole. Same values as `elementsOf`; the same refusal for dtypes it does not read.
+ */
+export function* elementChunks(t: StoredTensor, what: string): Generator<Float64Array> {
+  const decode = chunkDecoders[t.dtype.name];
+  if (decode === undefined)
+    throw new AnalysisError(`${what}: tensors of dtype ${t.dtype.name} are not supported here`);
+  const size = t.dtype.itemsize;
+  for (let bytes of t.byteChunks()) {
+    // Typed arrays need an aligned offset; the chunks are own buffers, but a plain view's may not be.
+    if (bytes.byteOffset % size !== 0) bytes = bytes.slice();
+    const out = new Float64Array(bytes.byteLength / size);
+    decode(bytes, out);
+    yield out;
+  }
+}
+
+function decodeHalves(bytes: Uint8Array, out: Float64Array, toNumber: (bits: number) => number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < out.length; i++) out[i] = toNumber(view.getUint16(i * 2, true));
+}
+
+function copyNumbers(from: BigInt64Array | BigUint64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = Number(from[i]);
+}
+
 function halfToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;

@@ -25,6 +25,19 @@ function digestInPage(page: Page, bytes: Uint8Array): Promise<string> {
   }, Array.from(bytes));
 }
 
+/**
+ * Waits for a part of the inspector's shadow DOM: the file loads in a worker, so the part comes later, in a
+ * shadow root that a document-level mutation wait does not see; this polls.
+ */
+async function inspectorPart(page: Page, selector: string) {
+  await page.waitForFunction(
+    (s: string) => document.querySelector('pth-inspector')?.shadowRoot?.querySelector(s) != null,
+    { polling: 100 },
+    selector,
+  );
+  return page.$(`pth-inspector >>> ${selector}`);
+}
+
 // The shape of `window.pthlab` as src/app/main.ts sets it, loosely typed for page.evaluate.
 interface PthlabGlobal {
   checkpoint: typeof checkpointApi;
@@ -48,7 +61,7 @@ describe('checkpoints in the browser', () => {
     const file = join(fixtureDir('2.6'), 'cnn_bn_state_dict.pth');
     const input = await page.waitForSelector('pth-inspector >>> input[type=file]');
     await input?.uploadFile(file);
-    const status = await page.waitForSelector('pth-inspector >>> [role=status]');
+    const status = await inspectorPart(page, '[role=status]');
     const text = (await status?.evaluate((el) => el.textContent ?? '')) ?? '';
     const expected = JSON.parse(fixtureDigestText('2.6', 'cnn_bn_state_dict.pth')) as { tensors: object };
     const keys = Object.keys(expected.tensors);
@@ -111,7 +124,7 @@ describe('checkpoints in the browser', () => {
     writeFileSync(bad, 'PK\u0003\u0004 this is not really a zip');
     const input = await page.waitForSelector('pth-inspector >>> input[type=file]');
     await input?.uploadFile(bad);
-    const alert = await page.waitForSelector('pth-inspector >>> [role=alert]');
+    const alert = await inspectorPart(page, '[role=alert]');
     const text = (await alert?.evaluate((el) => el.textContent ?? '')) ?? '';
     expect(text).toMatch(/^not-a-checkpoint\.pth: .*(zip|central directory|truncated)/i);
     expect(await page.$('pth-inspector >>> [role=status]')).toBeNull();

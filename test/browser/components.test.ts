@@ -174,8 +174,13 @@ describe('components in the browser', () => {
     writeFileSync(file, await statePth(8, 3));
     const input = await page.waitForSelector('pth-checkpoint-bar >>> input[type=file]');
     await input?.uploadFile(file);
-    const alert = await page.waitForSelector('pth-checkpoint-bar >>> [role=alert]');
-    const text = await alert?.evaluate((el) => el.textContent);
+    // The file loads in a worker, so the alert comes later, inside a shadow root that a document-level
+    // mutation wait does not see: poll for it.
+    await page.waitForFunction(
+      () => document.querySelector('pth-checkpoint-bar')?.shadowRoot?.querySelector('[role=alert]') != null,
+      { polling: 100 },
+    );
+    const text = await page.$eval('pth-checkpoint-bar >>> [role=alert]', (el) => el.textContent);
     expect(text).toBe(
       'mismatched.pth: Error(s) in loading state_dict for Sequential:\n' +
         '\tsize mismatch for 0.weight: copying a param with shape torch.Size([8, 2]) from checkpoint, the shape in current model is torch.Size([16, 2]).\n' +

@@ -9,10 +9,10 @@ import {
   type PyValue,
   PyDict,
   StoredTensor,
-  loadCheckpoint,
   saveTorchZip,
   writeSafetensors,
 } from '../../checkpoint/index.ts';
+import { loadCheckpointOffThread } from '../../checkpoint/off-thread/load.ts';
 import {
   type Module,
   type ModuleSpec,
@@ -109,7 +109,7 @@ export class ModelCheckpoints implements CheckpointActions {
   }
 
   async load(fileName: string, bytes: Uint8Array): Promise<string> {
-    const loaded = loadCheckpoint(bytes);
+    const loaded = await loadCheckpointOffThread(bytes);
     const model = this.opts.model();
     const value: PyValue = loaded.value;
     if (value instanceof PyDict && value.has('model_state_dict')) {
@@ -136,6 +136,7 @@ export class ModelCheckpoints implements CheckpointActions {
   }
 
   private async loadGeneral(general: GeneralCheckpoint, fileName: string, model: Module): Promise<string> {
+    refuseOversized(model, general.modelStateDict);
     if (this.opts.resumeGeneralCheckpoint !== undefined)
       return this.opts.resumeGeneralCheckpoint(general, fileName);
     loadInto(model, general.modelStateDict, this.opts.backend);
@@ -146,8 +147,29 @@ export class ModelCheckpoints implements CheckpointActions {
 }
 
 function loadInto(model: Module, dict: PyDict, backend: Backend): void {
+  refuseOversized(model, dict);
   const { stateDict, metadata } = fromPyStateDict(dict, backend);
   model.loadStateDict(stateDict, metadata === undefined ? {} : { metadata });
+}
+
+/**
+ * A file's tensor with more elements than any of the model's cannot fit it (strict loading refuses it as a
+ * size mismatch or an unexpected key), so it is refused before its elements are read: a lazy expanded view
+ * of 2^28 elements in a 640-byte file would otherwise be gathered on the main thread only to be refused.
+ * pthlab's message, not torch's: torch reads the elements first.
+ */
+function refuseOversized(model: Module, dict: PyDict): void {
+  let largest = 0;
+  for (const tensor of model.stateDict().values()) largest = Math.max(largest, tensor.numel);
+  for (const [key, value] of dict) {
+    if (value instanceof StoredTensor && value.numel > largest) {
+      throw new StateDictError(
+        `Error(s) in loading state_dict for ${model.typeName}:\n\tsize mismatch for ${String(key)}: ` +
+          `the checkpoint's tensor of shape torch.Size([${value.shape.join(', ')}]) has ${value.numel} ` +
+          `elements, more than any tensor in the current model (${largest}).`,
+      );
+    }
+  }
 }
 
 function describe(v: PyValue): string {

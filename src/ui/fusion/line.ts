@@ -6,7 +6,8 @@
  * the weighted average of N files as the bytes of a `.pth`.
  */
 import { type Fused, fuseStateDicts, stateDictOf } from '../../analysis/index.ts';
-import { type PyDict, loadCheckpoint, saveTorchZipParts } from '../../checkpoint/index.ts';
+import { type PyDict, saveTorchZipParts } from '../../checkpoint/index.ts';
+import { loadCheckpointOffThread } from '../../checkpoint/off-thread/load.ts';
 import { type Module, type ModuleSpec, buildModule } from '../../nn/index.ts';
 import { Generator, type Tensor, cpu, fromHost, noGrad } from '../../tensor/index.ts';
 import { type LossName, computeLoss, loadModelState, readGeneralCheckpoint } from '../../train/index.ts';
@@ -22,9 +23,12 @@ export interface ModelFile {
   general: boolean;
 }
 
-/** Reads a .pth/.pt/.safetensors file; throws CheckpointError, AnalysisError or TrainError naming the problem. */
-export function readModelFile(name: string, bytes: Uint8Array): ModelFile {
-  const { value } = loadCheckpoint(bytes);
+/**
+ * Reads a .pth/.pt/.safetensors file (parsed in a worker in the browser); rejects with CheckpointError,
+ * AnalysisError or TrainError naming the problem.
+ */
+export async function readModelFile(name: string, bytes: Uint8Array): Promise<ModelFile> {
+  const { value } = await loadCheckpointOffThread(bytes);
   const { stateDict, general } = stateDictOf(value, name);
   const arch = general ? readGeneralCheckpoint(value).arch : undefined;
   return { name, stateDict, arch, general };

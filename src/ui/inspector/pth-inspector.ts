@@ -74,7 +74,7 @@ export class PthInspector extends LitElement {
   async showFile(file: File): Promise<void> {
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      this.summary = summarize(file.name, bytes);
+      this.summary = await summarize(file.name, bytes);
       this.error = undefined;
       this.dispatchEvent(
         new CustomEvent('pth-loaded', { detail: this.summary, bubbles: true, composed: true }),

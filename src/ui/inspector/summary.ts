@@ -2,7 +2,8 @@
  * The plain data behind `<pth-inspector>`: a checkpoint's format, its tensors (key, dtype, shape,
  * elements, bytes) and its other values, derived from the checkpoint library alone (no DOM).
  */
-import { loadCheckpoint, type CheckpointFormat } from '../../checkpoint/index.ts';
+import type { CheckpointFormat } from '../../checkpoint/index.ts';
+import { loadCheckpointOffThread } from '../../checkpoint/off-thread/load.ts';
 import { leafJson } from '../../checkpoint/inspect/digest.ts';
 import { flatten } from '../../checkpoint/inspect/flatten.ts';
 
@@ -25,8 +26,9 @@ export interface CheckpointSummary {
   readonly totalBytes: number;
 }
 
-export function summarize(fileName: string, bytes: Uint8Array): CheckpointSummary {
-  const loaded = loadCheckpoint(bytes);
+/** The file is parsed in a worker in the browser, so a hostile one leaves the page responsive. */
+export async function summarize(fileName: string, bytes: Uint8Array): Promise<CheckpointSummary> {
+  const loaded = await loadCheckpointOffThread(bytes);
   const leaves = flatten(loaded.value);
   const tensors = leaves.tensors.map(([key, t]) => ({
     key,
