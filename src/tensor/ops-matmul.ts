@@ -44,7 +44,7 @@ const matmul: OpDef<{ transB: boolean }, MatmulPlan> = {
   },
 }; // prettier-ignore
 
-interface MatmulPlan {
+export interface MatmulPlan {
   g: {
     batch: number;
     m: number;
