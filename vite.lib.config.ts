@@ -84,9 +84,21 @@ function packageFileName(chunk: Rolldown.PreRenderedChunk): string {
   return `${chunk.name}.js`;
 }
 
+/**
+ * The text corpus (1.4 MB) stays out of the package: Vite's library mode would inline it as base64 in every
+ * build. `loadTextCorpus` then asks the page for the URL of a text file (src/train/datasets/text-browser.ts).
+ */
+const noCorpus: Plugin = {
+  name: 'pthlab-no-corpus',
+  enforce: 'pre',
+  resolveId: (id) => (id.endsWith('brown-fiction.txt?url') ? '\0pthlab-no-corpus' : null),
+  load: (id) => (id === '\0pthlab-no-corpus' ? "export default '';" : null),
+};
+
 export default defineConfig(({ mode }) => {
   if (mode === 'browser') {
     return {
+      plugins: [noCorpus],
       build: {
         target: 'es2022',
         outDir: browserDir,
@@ -110,6 +122,7 @@ export default defineConfig(({ mode }) => {
   }
   if (mode === 'cli') {
     return {
+      plugins: [noCorpus],
       build: {
         target: 'node20',
         outDir: cliDir,
@@ -125,7 +138,7 @@ export default defineConfig(({ mode }) => {
   }
   const sources = Object.values(entryPoints);
   return {
-    plugins: [declarations(sources, 'dist')],
+    plugins: [noCorpus, declarations(sources, 'dist')],
     build: {
       target: 'es2022',
       outDir: 'dist',

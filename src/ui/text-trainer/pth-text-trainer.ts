@@ -40,6 +40,7 @@ export class PthTextTrainer extends LitElement {
   static override properties = {
     preset: { type: String },
     seed: { type: String },
+    corpus: { type: String },
     running: { state: true },
     ready: { state: true },
     sample: { state: true },
@@ -51,6 +52,8 @@ export class PthTextTrainer extends LitElement {
 
   declare preset: string | undefined;
   declare seed: string | undefined;
+  /** The URL of the text to train on (default: the app's Brown Corpus fiction, brown-fiction.txt). */
+  declare corpus: string | undefined;
   declare running: boolean;
   declare ready: boolean;
   declare sample: string;
@@ -109,7 +112,7 @@ export class PthTextTrainer extends LitElement {
 
   private async build(): Promise<void> {
     try {
-      const [text, backend] = await Promise.all([loadTextCorpus(), pageBackend()]);
+      const [text, backend] = await Promise.all([loadTextCorpus(this.corpus || undefined), pageBackend()]);
       const chart = () => this.renderRoot.querySelector('pth-loss-chart') as PthLossChart | null;
       const status = () => this.renderRoot.querySelector('pth-status') as PthStatus | null;
       this.run = TextRun.create(text, gptPreset(this.preset), this.seedNumber, backend, {

@@ -41,6 +41,7 @@ export class PthTrainer extends LitElement {
     optim: { type: String },
     lr: { type: String },
     seed: { type: String },
+    corpus: { type: String },
     run: { state: true },
     running: { state: true },
     problems: { state: true },
@@ -48,6 +49,8 @@ export class PthTrainer extends LitElement {
 
   /** The `dataset` attribute (`dataset` itself is HTMLElement's data-* map). */
   declare datasetName: string | undefined;
+  /** With `dataset="text"`: the URL of the text file to train on (the npm package ships none). */
+  declare corpus: string | undefined;
   declare preset: string | undefined;
   declare optim: string | undefined;
   declare lr: string | undefined;
@@ -217,6 +220,7 @@ export class PthTrainer extends LitElement {
       return html`<pth-text-trainer
         preset=${this.preset ?? 'gpt'}
         seed=${this.seed ?? '1'}
+        corpus=${this.corpus ?? ''}
       ></pth-text-trainer>`;
     const run = this.run;
     const twoD =
