@@ -182,10 +182,14 @@ describe('components in the browser', () => {
     writeFileSync(file, await statePth(8, 3));
     const input = await page.waitForSelector('pth-checkpoint-bar >>> input[type=file]');
     await input?.uploadFile(file);
+    // One sentence; PyTorch's message folded away in a <details>.
     const alert = await page.waitForSelector('pth-checkpoint-bar >>> [role=alert]');
-    const text = await alert?.evaluate((el) => el.textContent);
+    expect(await alert?.$eval('p', (el) => el.textContent)).toBe(
+      'mismatched.pth: This file is for a different model: 3 tensors of another shape.',
+    );
+    const text = await alert?.$eval('details pre', (el) => el.textContent);
     expect(text).toBe(
-      'mismatched.pth: Error(s) in loading state_dict for Sequential:\n' +
+      'Error(s) in loading state_dict for Sequential:\n' +
         '\tsize mismatch for 0.weight: copying a param with shape torch.Size([8, 2]) from checkpoint, the shape in current model is torch.Size([16, 2]).\n' +
         '\tsize mismatch for 0.bias: copying a param with shape torch.Size([8]) from checkpoint, the shape in current model is torch.Size([16]).\n' +
         '\tsize mismatch for 2.weight: copying a param with shape torch.Size([3, 8]) from checkpoint, the shape in current model is torch.Size([3, 16]).',
