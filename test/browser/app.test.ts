@@ -141,6 +141,8 @@ describe('the sandbox page', () => {
       batchSize: 32,
       seed: 2,
       shuffle: true,
+      // The generated data, which the tools page scores the file on.
+      data: { dataset: 'moons', n: 300, noise: 0.1, seed: 2 },
     });
   });
 
