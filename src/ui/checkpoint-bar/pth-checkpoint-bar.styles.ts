@@ -37,18 +37,19 @@ export const checkpointBarStyles = css`
     font-size: 13px;
   }
   .save {
-    position: relative;
+    align-self: flex-start;
   }
   #save-button::after {
     /* The caret is a picture: no part of the button's name. */
     content: '▾' / '';
     margin-left: 0.4em;
   }
+  /*
+   * In the flow below its button, not absolutely placed: the page's panels scroll (overflow-x: auto), and a
+   * floating menu would be clipped by them.
+   */
   [role='menu'] {
-    position: absolute;
-    z-index: 10;
-    top: calc(100% + 4px);
-    left: 0;
+    margin-top: 4px;
     display: flex;
     flex-direction: column;
     min-width: 12rem;
