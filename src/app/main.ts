@@ -28,6 +28,7 @@ import {
 } from './stage.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
+import type { SaveFormat } from '../ui/checkpoint-bar/snippets.ts';
 import { modulePredict } from '../ui/decision-map/module-predict.ts';
 import '../ui/index.ts';
 import { presetLabels, presetNames } from '../train/presets.ts';
@@ -75,6 +76,8 @@ let controller: RunController<Sandbox> | undefined;
 const autosave: Autosave | undefined = await openAutosave().catch(() => undefined);
 const trainLoss = new Smoothed();
 const hints = new Hints();
+/** The format the Save menu wrote last: the PyTorch snippet shows how to load that one. */
+let savedFormat: SaveFormat = 'checkpoint';
 let testLoss: number | undefined;
 let testAccuracy: number | undefined;
 /** The step the status line last spoke of. */
@@ -175,6 +178,7 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
     model: () => sandbox.model,
     backend: sandbox.backend,
     baseName: `${setup.dataset}_${setup.preset}`,
+    arch: () => sandbox.spec,
     checkpointParts: () => sandbox.checkpointParts(),
     resumeGeneralCheckpoint: async (ck, fileName) => {
       const resumed = await resumeCheckpoint(sandbox, ck);
@@ -283,7 +287,7 @@ async function refresh(all: boolean): Promise<void> {
 async function redrawViews(): Promise<void> {
   summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
   weights.tensors = await drawNetwork(network, sandbox);
-  showSnippet(sandbox);
+  showSnippet(sandbox, savedFormat);
   if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
   if (!byId('fit-section').hidden) await curve.redraw();
 }
@@ -466,6 +470,10 @@ document.addEventListener(
 pad.addEventListener('pth-clear', () => clearDigit());
 
 byId('copy-link').addEventListener('click', () => void copyLink());
+bar.addEventListener('pth-saved', (event) => {
+  savedFormat = (event as CustomEvent<{ format: SaveFormat }>).detail.format;
+  showSnippet(sandbox, savedFormat);
+});
 byId('copy-snippet').addEventListener('click', () => {
   const code = byId('torch-snippet').textContent ?? '';
   void navigator.clipboard.writeText(code).then(

@@ -4,6 +4,7 @@
  * shown when a run disappoints. Plain functions over the page's elements and a Sandbox.
  */
 import type { Sandbox } from '../train/sandbox.ts';
+import { type SaveFormat, loadSnippet } from '../ui/checkpoint-bar/snippets.ts';
 import { dataBounds } from '../ui/decision-map/grid.ts';
 import { describeNetwork, unitMaps } from '../ui/network/picture.ts';
 import type { PthLossChart } from '../ui/loss-chart/pth-loss-chart.ts';
@@ -109,22 +110,20 @@ export class Hints {
 }
 
 /**
- * The PyTorch code that opens what "Save checkpoint" downloads now: examples/pytorch/pthlab_arch.py builds the
- * same nn.Module from the file's `arch`, and torch's own optimizer resumes from its optimizer_state_dict.
+ * The PyTorch code that opens the file the Save menu wrote last (a checkpoint until then), named as the menu
+ * names it now: src/ui/checkpoint-bar/snippets.ts has one snippet per format.
  */
-export function showSnippet(sandbox: Sandbox): void {
+export function showSnippet(sandbox: Sandbox, format: SaveFormat = 'checkpoint'): void {
   const { dataset, preset, optim, lr } = sandbox.setup;
-  const file = `${dataset}_${preset}_checkpoint_step${sandbox.step}.pth`;
-  const torchClass = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' }[optim];
-  byId('torch-snippet').textContent = [
-    'import torch',
-    'from pthlab_arch import load_checkpoint  # examples/pytorch/pthlab_arch.py',
-    '',
-    `model, ck = load_checkpoint("${file}")`,
-    `optimizer = torch.optim.${torchClass}(model.parameters(), lr=${lr})`,
-    'optimizer.load_state_dict(ck["optimizer_state_dict"])',
-    '# or a bare state_dict: model.load_state_dict(torch.load("..._state_dict.pth"))',
-  ].join('\n');
+  const base = `${dataset}_${preset}`;
+  const fileName = {
+    state_dict: `${base}_state_dict.pth`,
+    checkpoint: `${base}_checkpoint_step${sandbox.step}.pth`,
+    safetensors: `${base}.safetensors`,
+    'whole-model': `${base}_whole_model.pth`,
+  }[format];
+  const optimizer = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' }[optim];
+  byId('torch-snippet').textContent = loadSnippet(format, { fileName, arch: sandbox.spec, optimizer, lr });
 }
 
 const logScaleKey = 'pthlab-log-scale';

@@ -13,7 +13,8 @@ import {
   makeSynthetic,
   syntheticNames,
 } from '../train/datasets/index.ts';
-import { computeLoss } from '../train/index.ts';
+import { loadCheckpoint } from '../checkpoint/index.ts';
+import { type DataInfo, computeLoss, readGeneralCheckpoint } from '../train/index.ts';
 import {
   type Evaluation,
   type ModelFile,
@@ -206,6 +207,7 @@ async function refreshImportance(): Promise<void> {
 
 async function applyState(next: State): Promise<void> {
   state = next;
+  showSettings(next.settings);
   generation++;
   const mine = generation;
   byId('info-a').textContent = describe(next.a, 'A', next);
@@ -256,6 +258,28 @@ async function readFile(file: File): Promise<ModelFile> {
   return readModelFile(file.name, new Uint8Array(await file.arrayBuffer()));
 }
 
+/**
+ * The data a picked file was trained on: a general checkpoint of the sandbox records its generated dataset
+ * (`pthlab.data`), and the page scores it on that, so a moons checkpoint is not refused on spirals.
+ */
+async function settingsFrom(file: File, settings: DataSettings): Promise<DataSettings> {
+  let data: DataInfo | undefined;
+  try {
+    const { value } = loadCheckpoint(new Uint8Array(await file.arrayBuffer()));
+    data = readGeneralCheckpoint(value).run.data;
+  } catch {
+    return settings; // a bare state_dict or safetensors file: the page's data stays
+  }
+  if (data === undefined || !(syntheticNames as readonly string[]).includes(data.dataset)) return settings;
+  return {
+    ...settings,
+    dataset: data.dataset as SyntheticName,
+    n: data.n,
+    noise: data.noise,
+    seed: data.seed,
+  };
+}
+
 for (const slot of ['a', 'b'] as const) {
   const input = byId<HTMLInputElement>(`file-${slot}`);
   input.addEventListener('change', () => {
@@ -264,7 +288,8 @@ for (const slot of ['a', 'b'] as const) {
     void change(
       async () => {
         const f = await readFile(file);
-        return slot === 'a' ? [state.settings, f, state.b] : [state.settings, state.a, f];
+        const settings = await settingsFrom(file, state.settings);
+        return slot === 'a' ? [settings, f, state.b] : [settings, state.a, f];
       },
       () => (input.value = ''),
     );

@@ -32,6 +32,16 @@ export interface RunInfo {
   batchSize: number;
   seed: number;
   shuffle: boolean;
+  /** The data the run trained on, where it is one of pthlab's generated datasets (the tools page reads it). */
+  data?: DataInfo;
+}
+
+/** A generated dataset as the page's setup names it: written as `pthlab.data`, a dict of these four. */
+export interface DataInfo {
+  dataset: string;
+  n: number;
+  noise: number;
+  seed: number;
 }
 
 export interface CheckpointParts {
@@ -70,6 +80,16 @@ export async function buildGeneralCheckpoint(parts: CheckpointParts): Promise<Py
     ['shuffle', run.shuffle],
     ['training', parts.model.training],
   ]);
+  if (run.data !== undefined)
+    pthlab.set(
+      'data',
+      new PyDict('dict', [
+        ['dataset', run.data.dataset],
+        ['n', BigInt(run.data.n)],
+        ['noise', run.data.noise],
+        ['seed', BigInt(run.data.seed)],
+      ]),
+    );
   return new PyDict('dict', [
     ['epoch', BigInt(parts.epoch)],
     ['step', BigInt(parts.step)],
@@ -152,6 +172,8 @@ export function readGeneralCheckpoint(value: PyValue): GeneralCheckpoint {
   setIf('seed', optionalInt(info.get('seed'), 'pthlab.seed'));
   const shuffle = info.get('shuffle');
   if (typeof shuffle === 'boolean') run.shuffle = shuffle;
+  const data = readDataInfo(info.get('data'));
+  if (data !== undefined) run.data = data;
   const loss = value.get('loss');
   return {
     modelStateDict: model,
@@ -235,4 +257,16 @@ function scalar(t: StoredTensor): number {
 export function loadModelState(model: Module, stateDict: PyDict, backend: Backend): void {
   const loaded = fromPyStateDict(stateDict, backend);
   model.loadStateDict(loaded.stateDict, loaded.metadata === undefined ? {} : { metadata: loaded.metadata });
+}
+
+/** `pthlab.data`, where it is whole; a partial or odd entry is ignored (the file loads without it). */
+function readDataInfo(v: PyValue | undefined): DataInfo | undefined {
+  if (!(v instanceof PyDict)) return undefined;
+  const [dataset, n, noise, seed] = ['dataset', 'n', 'noise', 'seed'].map((k) => v.get(k));
+  const number = (x: PyValue | undefined) =>
+    typeof x === 'bigint' ? Number(x) : typeof x === 'number' ? x : undefined;
+  const [nn, nz, sd] = [number(n), number(noise), number(seed)];
+  if (typeof dataset !== 'string' || nn === undefined || nz === undefined || sd === undefined)
+    return undefined;
+  return { dataset, n: nn, noise: nz, seed: sd };
 }

@@ -2,6 +2,7 @@
 export {
   type CheckpointParts,
   type GeneralCheckpoint,
+  type DataInfo,
   type RunInfo,
   buildGeneralCheckpoint,
   loadModelState,

@@ -242,6 +242,12 @@ export class Sandbox {
         batchSize: Math.min(this.setup.batch, this.train.n),
         seed: this.setup.seed,
         shuffle: true,
+        data: {
+          dataset: this.setup.dataset,
+          n: this.setup.n,
+          noise: this.setup.noise,
+          seed: this.setup.seed,
+        },
       },
     };
   }

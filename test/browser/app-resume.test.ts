@@ -39,7 +39,7 @@ import { type Setup, parseSetup, serializeSetup } from '../../src/train/setup.ts
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
 import { runExample, stageExamples } from '../torch/roundtrip/measure.ts';
-import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, saveFromMenu, startBrowser } from './browser.ts';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const downloads = join(artifacts, 'app-resume-downloads');
@@ -205,7 +205,7 @@ describe('the sandbox page: training controls and resuming checkpoints', () => {
     const step = await page.evaluate(() => (globalThis as unknown as PageGlobals).pthlab.app.step);
     const name = join(downloads, `moons_mlp_checkpoint_step${step}.pth`);
     rmSync(name, { force: true });
-    await (await page.$('aria/Save checkpoint[role="button"]'))?.click();
+    await saveFromMenu(page, 'Save checkpoint');
     for (let i = 0; i < 100 && !existsSync(name); i++) await new Promise((r) => setTimeout(r, 100));
     return readGeneralCheckpoint(loadCheckpoint(new Uint8Array(readFileSync(name))).value);
   }

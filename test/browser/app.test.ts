@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/index.ts';
 import { readGeneralCheckpoint } from '../../src/train/index.ts';
 import { defaultSetup, parseSetup } from '../../src/train/setup.ts';
-import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, saveFromMenu, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
 const downloads = join(artifacts, 'app-downloads');
@@ -118,7 +118,7 @@ describe('the sandbox page', () => {
 
   it('saves a general checkpoint that readGeneralCheckpoint opens', async () => {
     const step = await stepOf(page);
-    await (await page.$('aria/Save checkpoint[role="button"]'))?.click();
+    await saveFromMenu(page, 'Save checkpoint');
     const name = `moons_mlp_checkpoint_step${step}.pth`;
     for (let i = 0; i < 100 && !existsSync(join(downloads, name)); i++)
       await new Promise((r) => setTimeout(r, 100));
@@ -141,6 +141,8 @@ describe('the sandbox page', () => {
       batchSize: 32,
       seed: 2,
       shuffle: true,
+      // The generated data, which the tools page scores the file on.
+      data: { dataset: 'moons', n: 300, noise: 0.1, seed: 2 },
     });
   });
 

@@ -133,3 +133,10 @@ export async function allowDownloads(page: Page, dir: string): Promise<void> {
   const cdp = await page.createCDPSession();
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
 }
+
+/** Picks `item` ("Save state_dict", "Save checkpoint", ...) from the checkpoint bar's "Save to PyTorch" menu. */
+export async function saveFromMenu(page: Page, item: string): Promise<void> {
+  await page.click('pth-checkpoint-bar >>> #save-button');
+  const button = await page.waitForSelector(`aria/${item}[role="menuitem"]`);
+  await button?.click();
+}

@@ -14,7 +14,7 @@ import { buildModule, toPyStateDict } from '../../src/nn/index.ts';
 import { manualSeed } from '../../src/tensor/index.ts';
 import type { Autosave, openIdbSlotStore } from '../../src/ui/autosave.ts';
 import { presetSpec } from '../../src/train/presets.ts';
-import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, saveFromMenu, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
 const downloads = join(artifacts, 'downloads');
@@ -78,9 +78,6 @@ describe('components in the browser', () => {
   it('gives every control and chart an accessible name', async () => {
     const missing: string[] = [];
     for (const [role, name] of [
-      ['button', 'Save state_dict'],
-      ['button', 'Save checkpoint'],
-      ['button', 'Export safetensors'],
       ['figure', 'Loss and accuracy by step'],
       ['table', 'Model summary for input (1, 2)'],
       ['image', 'Decision map: 150 points in 3 classes; shaded by the predicted class.'],
@@ -100,21 +97,32 @@ describe('components in the browser', () => {
     // A status region is named by nothing; its text is what is announced.
     const line = await page.$eval('pth-status >>> [role=status]', (el) => el.textContent);
     expect(line).toBe('step 12 · loss 0.4321 · accuracy 87.5%');
-    // "Save checkpoint" needs a training run: none here.
-    expect(await page.$eval('pth-checkpoint-bar >>> button:nth-of-type(2)', (b) => b.disabled)).toBe(true);
+    // The Save menu's button (Chromium's role for a button with a menu is PopUpButton).
+    const save = await page.waitForSelector('pth-checkpoint-bar >>> #save-button');
+    const node = await page.accessibility.snapshot({ root: save!, interestingOnly: false });
+    expect([node?.name?.trim(), node?.haspopup]).toEqual(['Save to PyTorch', 'menu']);
+    // "Save checkpoint" needs a training run, "Save whole model" an architecture: none here.
+    const disabled = await page.$$eval('pth-checkpoint-bar >>> [role=menuitem]', (items) =>
+      items.map((b) => [b.textContent?.trim(), (b as HTMLButtonElement).disabled]),
+    );
+    expect(disabled).toEqual([
+      ['Save state_dict', false],
+      ['Save checkpoint', true],
+      ['Export safetensors', false],
+      ['Save whole model', true],
+    ]);
   });
 
   it('reaches every control with the keyboard, in page order', async () => {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const seen: string[] = [];
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Tab');
       seen.push(await focused(page));
     }
-    // "Save checkpoint" is disabled (no training run here), so Tab skips it; after the last control, the page.
+    // The Save menu is one stop (its items are reached with the arrows); after the last control, the page.
     expect(seen).toEqual([
-      'button|Save state_dict',
-      'button|Export safetensors',
+      'button|Save to PyTorch',
       'input|Load a .pth, .pt or .safetensors file into the model',
       'input|Log scale for the losses',
       'summary|Data table (last 10 steps)',
@@ -148,9 +156,9 @@ describe('components in the browser', () => {
     const before = await page.evaluate(() =>
       (globalThis as unknown as { pthlabTest: PageHandles }).pthlabTest.weights(),
     );
-    await (await page.$('aria/Save state_dict[role="button"]'))?.click();
+    await saveFromMenu(page, 'Save state_dict');
     const pth = loadCheckpoint(await waitForFile(join(downloads, 'spirals_mlp_state_dict.pth')));
-    await (await page.$('aria/Export safetensors[role="button"]'))?.click();
+    await saveFromMenu(page, 'Export safetensors');
     const st = loadCheckpoint(await waitForFile(join(downloads, 'spirals_mlp.safetensors')));
     expect(pth.format).toBe('torch-zip');
     expect(st.format).toBe('safetensors');
@@ -180,9 +188,14 @@ describe('components in the browser', () => {
       () => document.querySelector('pth-checkpoint-bar')?.shadowRoot?.querySelector('[role=alert]') != null,
       { polling: 100 },
     );
-    const text = await page.$eval('pth-checkpoint-bar >>> [role=alert]', (el) => el.textContent);
+    // One sentence; PyTorch's message folded away in a <details>.
+    const alert = await page.waitForSelector('pth-checkpoint-bar >>> [role=alert]');
+    expect(await alert?.$eval('p', (el) => el.textContent)).toBe(
+      'mismatched.pth: This file is for a different model: 3 tensors of another shape.',
+    );
+    const text = await alert?.$eval('details pre', (el) => el.textContent);
     expect(text).toBe(
-      'mismatched.pth: Error(s) in loading state_dict for Sequential:\n' +
+      'Error(s) in loading state_dict for Sequential:\n' +
         '\tsize mismatch for 0.weight: copying a param with shape torch.Size([8, 2]) from checkpoint, the shape in current model is torch.Size([16, 2]).\n' +
         '\tsize mismatch for 0.bias: copying a param with shape torch.Size([8]) from checkpoint, the shape in current model is torch.Size([16]).\n' +
         '\tsize mismatch for 2.weight: copying a param with shape torch.Size([3, 8]) from checkpoint, the shape in current model is torch.Size([3, 16]).',

@@ -18,7 +18,7 @@ import { parseSetup } from '../../src/train/setup.ts';
 import { checkFit } from '../../src/ui/model-editor/edit.ts';
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
-import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, saveFromMenu, startBrowser } from './browser.ts';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const downloads = join(artifacts, 'editor-downloads');
@@ -275,7 +275,7 @@ describe('the model editor in the sandbox page', () => {
         points.flat(),
         points.length,
       );
-      await (await page.$('aria/Save state_dict[role="button"]'))?.click();
+      await saveFromMenu(page, 'Save state_dict');
       const name = 'spirals_mlp_state_dict.pth';
       for (let i = 0; i < 100 && !existsSync(join(downloads, name)); i++)
         await new Promise((r) => setTimeout(r, 100));

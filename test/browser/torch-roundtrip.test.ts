@@ -28,7 +28,7 @@ import { parseSetup, serializeSetup } from '../../src/train/setup.ts';
 import type { LossPoint } from '../../src/ui/loss-chart/pth-loss-chart.ts';
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
-import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
+import { type BrowserSession, allowDownloads, saveFromMenu, startBrowser } from './browser.ts';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const downloads = join(artifacts, 'torch-roundtrip-downloads');
@@ -141,7 +141,7 @@ describe('the sandbox page with real torch 2.6', () => {
       points.flat(),
       points.length,
     );
-    await (await page.$('aria/Save state_dict[role="button"]'))?.click();
+    await saveFromMenu(page, 'Save state_dict');
     const name = 'spirals_mlp_state_dict.pth';
     await waitForFile(join(downloads, name));
     expect(readdirSync(downloads)).toContain(name);

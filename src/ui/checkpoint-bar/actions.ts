@@ -18,6 +18,7 @@ import {
   type ModuleSpec,
   StateDictError,
   fromPyStateDict,
+  saveWholeModel,
   toPyStateDict,
 } from '../../nn/index.ts';
 import type { Backend } from '../../tensor/index.ts';
@@ -40,6 +41,11 @@ export interface CheckpointActions {
   /** Undefined when there is no training run to checkpoint (no optimizer): the button is disabled. */
   readonly saveCheckpoint: (() => Promise<SavedFile>) | undefined;
   exportSafetensors(): Promise<SavedFile>;
+  /**
+   * `torch.save(model)`: the torch.nn modules themselves (saveWholeModel). Undefined where the host has no
+   * architecture to pickle; throws NoTorchClassError for one with no torch.nn class (a GPT).
+   */
+  readonly saveWholeModel?: (() => Promise<SavedFile>) | undefined;
   /** Loads a file into the model; resolves to a sentence saying what was loaded, or throws. */
   load(fileName: string, bytes: Uint8Array): Promise<string>;
   /**
@@ -65,6 +71,8 @@ export interface ModelCheckpointsOptions {
   resumeGeneralCheckpoint?: (checkpoint: GeneralCheckpoint, fileName: string) => Promise<string>;
   /** Builds a model of `arch`, loads the checkpoint into it and makes it the host's (see CheckpointActions). */
   switchArchitecture?: (arch: ModuleSpec, checkpoint: GeneralCheckpoint, fileName: string) => Promise<string>;
+  /** The model's architecture, for "Save whole model". */
+  arch?: () => ModuleSpec;
   /** File names start with this. Default 'model'. */
   baseName?: string;
 }
@@ -72,8 +80,17 @@ export interface ModelCheckpointsOptions {
 export class ModelCheckpoints implements CheckpointActions {
   readonly saveCheckpoint: (() => Promise<SavedFile>) | undefined;
   readonly switchArchitecture: ((offer: ArchitectureOffer) => Promise<string>) | undefined;
+  readonly saveWholeModel: (() => Promise<SavedFile>) | undefined;
 
   constructor(private readonly opts: ModelCheckpointsOptions) {
+    const arch = opts.arch;
+    this.saveWholeModel =
+      arch === undefined
+        ? undefined
+        : async () => ({
+            fileName: `${this.base}_whole_model.pth`,
+            bytes: saveWholeModel(arch(), await toPyStateDict(this.opts.model())),
+          });
     const switchTo = opts.switchArchitecture;
     this.switchArchitecture =
       switchTo === undefined ? undefined : (offer) => switchTo(offer.arch, offer.checkpoint, offer.fileName);

@@ -36,12 +36,55 @@ export const checkpointBarStyles = css`
     color: #555;
     font-size: 13px;
   }
+  .save {
+    align-self: flex-start;
+  }
+  #save-button::after {
+    /* The caret is a picture: no part of the button's name. */
+    content: '▾' / '';
+    margin-left: 0.4em;
+  }
+  /*
+   * In the flow below its button, not absolutely placed: the page's panels scroll (overflow-x: auto), and a
+   * floating menu would be clipped by them.
+   */
+  [role='menu'] {
+    margin-top: 4px;
+    display: flex;
+    flex-direction: column;
+    min-width: 12rem;
+    padding: 0.25rem;
+    border: 1px solid #99a;
+    border-radius: 6px;
+    background: #fff;
+    box-shadow: 0 4px 12px rgb(0 0 0 / 15%);
+  }
+  [role='menu'][hidden] {
+    display: none;
+  }
+  [role='menuitem'] {
+    text-align: left;
+    border: none;
+    background: none;
+  }
+  [role='menuitem']:hover:not(:disabled),
+  [role='menuitem']:focus {
+    background: #eef2fd;
+  }
   [role='alert'] {
     color: #a00;
+    font-size: 14px;
+    margin: 0.4rem 0 0;
+  }
+  [role='alert'] p {
+    margin: 0;
+  }
+  [role='alert'] pre {
     white-space: pre-wrap;
+    overflow-wrap: anywhere;
     font-family: ui-monospace, monospace;
     font-size: 13px;
-    margin: 0.4rem 0 0;
+    margin: 0.3rem 0 0;
   }
   [role='status'] {
     margin: 0.4rem 0 0;

@@ -1,13 +1,14 @@
 /**
- * `<pth-checkpoint-bar>`: "Save state_dict", "Save checkpoint", "Export safetensors" and "Load" (a file picker)
- * for the model, and drag-and-drop of `.pth`, `.pt` or `.safetensors` files anywhere on the page. A thin view
+ * `<pth-checkpoint-bar>`: "Save to PyTorch", a menu button (state_dict, checkpoint, safetensors, whole model;
+ * the WAI-ARIA menu button pattern: Enter, Space or the arrows open it, the arrows move, Escape closes), and
+ * "Load" (a file picker) for the model, and drag-and-drop of `.pth`, `.pt` or `.safetensors` files anywhere on the page. A thin view
  * over `CheckpointActions` (see actions.ts): it downloads what they produce and shows what they say; a load
  * that fails shows the error (PyTorch's wording for a state_dict mismatch) and the model is left unchanged.
  * When the failed file is a general checkpoint that carries its architecture and the actions can switch
  * (`switchArchitecture`), a button "Switch to the file's architecture" offers it, with one line describing
  * that architecture; pressing it has the host build a model of it and load the file into it.
  *
- * @fires pth-saved - detail: { fileName, bytes }, after a file was produced and offered for download.
+ * @fires pth-saved - detail: { fileName, bytes, format }, after a file was produced and offered for download.
  * @fires pth-loaded - detail: { fileName, message }, after a file loaded into the model.
  * @fires pth-error - detail: { fileName, message }, when saving or loading failed.
  * @fires pth-arch-offer - detail: { fileName, arch, description }, when a failed load offers the file's
@@ -18,10 +19,18 @@
 import { LitElement, html, nothing } from 'lit';
 import { sharedStyles } from '../shared.styles.ts';
 import type { CheckpointActions, SavedFile } from './actions.ts';
+import { mismatchSentence } from './mismatch.ts';
 import { ArchitectureOffer } from './offer.ts';
+import type { SaveFormat } from './snippets.ts';
 import { checkpointBarStyles } from './pth-checkpoint-bar.styles.ts';
 
 const accepted = ['.pth', '.pt', '.bin', '.safetensors'];
+
+interface MenuItem {
+  readonly format: SaveFormat;
+  readonly label: string;
+  readonly produce: (() => Promise<SavedFile>) | undefined;
+}
 
 export class PthCheckpointBar extends LitElement {
   static override properties = {
@@ -32,6 +41,7 @@ export class PthCheckpointBar extends LitElement {
     error: { state: true },
     dragging: { state: true },
     offer: { state: true },
+    menuOpen: { state: true },
   };
 
   declare actions: CheckpointActions | undefined;
@@ -43,6 +53,9 @@ export class PthCheckpointBar extends LitElement {
   declare dragging: boolean;
   /** The architecture the last failed file offers. */
   declare offer: ArchitectureOffer | undefined;
+  declare menuOpen: boolean;
+  /** PyTorch's own message behind a one-sentence error. */
+  private errorDetails: string | undefined = undefined;
 
   static override styles = [sharedStyles, checkpointBarStyles];
 
@@ -55,6 +68,7 @@ export class PthCheckpointBar extends LitElement {
     this.error = undefined;
     this.dragging = false;
     this.offer = undefined;
+    this.menuOpen = false;
   }
 
   override connectedCallback(): void {
@@ -131,19 +145,80 @@ export class PthCheckpointBar extends LitElement {
     });
   }
 
-  private async save(produce: (() => Promise<SavedFile>) | undefined, what: string): Promise<void> {
+  private async save(item: MenuItem): Promise<void> {
+    const produce = item.produce;
+    this.closeMenu(true);
     if (produce === undefined) return;
-    await this.run(what, async () => {
+    await this.run(item.format, async () => {
       const saved = await produce();
       download(saved);
       this.message = `Saved ${saved.fileName} (${saved.bytes.byteLength.toLocaleString('en-US')} bytes).`;
-      this.emit('pth-saved', saved);
+      this.emit('pth-saved', { ...saved, format: item.format });
     });
+  }
+
+  private menuItems(): MenuItem[] {
+    const a = this.actions;
+    return [
+      { format: 'state_dict', label: 'Save state_dict', produce: a?.saveStateDict.bind(a) },
+      { format: 'checkpoint', label: 'Save checkpoint', produce: a?.saveCheckpoint },
+      { format: 'safetensors', label: 'Export safetensors', produce: a?.exportSafetensors.bind(a) },
+      { format: 'whole-model', label: 'Save whole model', produce: a?.saveWholeModel },
+    ];
+  }
+
+  private get itemButtons(): HTMLButtonElement[] {
+    return [...(this.renderRoot.querySelectorAll<HTMLButtonElement>('[role=menuitem]') ?? [])].filter(
+      (b) => !b.disabled,
+    );
+  }
+
+  private async openMenu(focus: 'first' | 'last'): Promise<void> {
+    this.menuOpen = true;
+    await this.updateComplete;
+    const items = this.itemButtons;
+    (focus === 'first' ? items[0] : items.at(-1))?.focus();
+  }
+
+  private closeMenu(refocus: boolean): void {
+    if (!this.menuOpen) return;
+    this.menuOpen = false;
+    if (refocus) this.renderRoot.querySelector<HTMLButtonElement>('#save-button')?.focus();
+  }
+
+  private onMenuButtonKey(event: KeyboardEvent): void {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      void this.openMenu(event.key === 'ArrowDown' ? 'first' : 'last');
+    }
+  }
+
+  private onMenuKey(event: KeyboardEvent): void {
+    const items = this.itemButtons;
+    const at = items.indexOf(this.renderRoot.querySelector<HTMLButtonElement>(':focus') as HTMLButtonElement);
+    const move = (to: number) => {
+      event.preventDefault();
+      items[(to + items.length) % items.length]?.focus();
+    };
+    if (event.key === 'ArrowDown') move(at + 1);
+    else if (event.key === 'ArrowUp') move(at - 1);
+    else if (event.key === 'Home') move(0);
+    else if (event.key === 'End') move(items.length - 1);
+    else if (event.key === 'Escape') {
+      event.preventDefault();
+      this.closeMenu(true);
+    } else if (event.key === 'Tab') this.closeMenu(false);
+  }
+
+  private onMenuFocusOut(event: FocusEvent): void {
+    const next = event.relatedTarget as Node | null;
+    if (next === null || !this.renderRoot.querySelector('.save')?.contains(next)) this.closeMenu(false);
   }
 
   private async run(what: string, task: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.error = undefined;
+    this.errorDetails = undefined;
     this.message = undefined;
     this.offer = undefined;
     try {
@@ -156,7 +231,9 @@ export class PthCheckpointBar extends LitElement {
   }
 
   private fail(fileName: string, message: string): void {
-    this.error = `${fileName}: ${message}`;
+    const sentence = mismatchSentence(message);
+    this.errorDetails = sentence === undefined ? undefined : message;
+    this.error = `${fileName}: ${sentence ?? message}`;
     this.emit('pth-error', { fileName, message });
   }
 
@@ -181,23 +258,66 @@ export class PthCheckpointBar extends LitElement {
     `;
   }
 
+  private renderMenu(off: boolean) {
+    return html`
+      <div class="save" @focusout=${this.onMenuFocusOut}>
+        <button
+          id="save-button"
+          aria-haspopup="menu"
+          aria-expanded=${this.menuOpen ? 'true' : 'false'}
+          aria-controls="save-menu"
+          ?disabled=${off}
+          @click=${() => (this.menuOpen ? this.closeMenu(true) : this.openMenu('first'))}
+          @keydown=${this.onMenuButtonKey}
+        >
+          Save to PyTorch
+        </button>
+        <div
+          id="save-menu"
+          role="menu"
+          aria-labelledby="save-button"
+          ?hidden=${!this.menuOpen}
+          @keydown=${this.onMenuKey}
+        >
+          ${this.menuItems().map(
+            (item) => html`
+              <button
+                role="menuitem"
+                tabindex="-1"
+                data-format=${item.format}
+                ?disabled=${off || item.produce === undefined}
+                @click=${() => this.save(item)}
+              >
+                ${item.label}
+              </button>
+            `,
+          )}
+        </div>
+      </div>
+    `;
+  }
+
+  private renderError(error: string) {
+    const details = this.errorDetails;
+    return html`<div role="alert">
+      <p>${error}</p>
+      ${
+        details === undefined
+          ? nothing
+          : html`<details>
+              <summary>What PyTorch says</summary>
+              <pre>${details}</pre>
+            </details>`
+      }
+    </div>`;
+  }
+
   override render() {
     const a = this.actions;
     const off = a === undefined || this.busy;
     return html`
       <div class="bar ${this.dragging ? 'dragging' : ''}" part="bar" role="group" aria-label="Checkpoints">
-        <button ?disabled=${off} @click=${() => this.save(a?.saveStateDict.bind(a), 'state_dict')}>
-          Save state_dict
-        </button>
-        <button
-          ?disabled=${off || a?.saveCheckpoint === undefined}
-          @click=${() => this.save(a?.saveCheckpoint, 'checkpoint')}
-        >
-          Save checkpoint
-        </button>
-        <button ?disabled=${off} @click=${() => this.save(a?.exportSafetensors.bind(a), 'safetensors')}>
-          Export safetensors
-        </button>
+        ${this.renderMenu(off)}
         <label class="load"
           >Load…<input
             type="file"
@@ -210,7 +330,7 @@ export class PthCheckpointBar extends LitElement {
           >${this.dragging ? 'Drop to load into the model' : 'or drop a file anywhere on the page'}</span
         >
       </div>
-      ${this.error === undefined ? nothing : html`<p role="alert">${this.error}</p>`}
+      ${this.error === undefined ? nothing : this.renderError(this.error)}
       ${this.offer === undefined ? nothing : this.renderOffer(this.offer, off)}
       ${this.message === undefined ? nothing : html`<p role="status">${this.message}</p>`}
     `;

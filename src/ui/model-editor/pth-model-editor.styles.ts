@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
 export const modelEditorStyles = css`
+  :host {
+    display: block;
+    container-type: inline-size;
+  }
   table {
     width: 100%;
   }
@@ -84,5 +88,79 @@ export const modelEditorStyles = css`
   }
   .why {
     color: var(--pth-muted, #555);
+  }
+
+  /*
+   * Narrow (a phone): one card per layer, no sideways scrolling. The roles in the markup keep the table's
+   * semantics for screen readers while the rows are laid out as blocks.
+   */
+  @container (max-width: 600px) {
+    table,
+    caption,
+    tbody,
+    tr,
+    td {
+      display: block;
+    }
+    caption {
+      text-align: left;
+    }
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    tbody tr[data-row] {
+      display: grid;
+      grid-template-columns: auto 1fr auto;
+      gap: 0.3rem 0.6rem;
+      align-items: center;
+      margin: 0 0 0.5rem;
+      padding: 0.5rem 0.6rem;
+      border: 1px solid #ccd;
+      border-radius: 8px;
+    }
+    tbody td {
+      padding: 0;
+      border: none;
+      text-align: left;
+    }
+    td.index {
+      color: var(--pth-muted, #555);
+    }
+    td.type {
+      font-weight: 600;
+    }
+    td.sizes {
+      grid-column: 1 / -1;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.3rem 0.6rem;
+    }
+    td.sizes label,
+    .derived {
+      margin: 0;
+    }
+    td.shape,
+    td.params {
+      grid-column: span 1;
+    }
+    td.shape::before,
+    td.params::before {
+      content: attr(data-label) ' ';
+      font-family: system-ui, sans-serif;
+      font-size: 13px;
+      color: var(--pth-muted, #555);
+    }
+    td.shape {
+      grid-column: 1 / 3;
+    }
+    td.buttons {
+      grid-column: 3;
+      grid-row: 1;
+      white-space: normal;
+    }
   }
 `;

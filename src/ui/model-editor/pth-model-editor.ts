@@ -198,21 +198,21 @@ export class PthModelEditor extends LitElement {
         ? `Fits: input ${formatShape(this.inputShape)}, output ${formatShape(fit.report.output ?? [])}.`
         : 'No changes to apply.';
     return html`
-      <table part="table">
+      <table part="table" role="table">
         <caption>
           Layers for input ${formatShape(this.inputShape)}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Layer</th>
-            <th scope="col">Sizes</th>
-            <th scope="col">Output shape</th>
-            <th scope="col">Param #</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
+        <thead role="rowgroup">
+          <tr role="row">
+            <th scope="col" role="columnheader">#</th>
+            <th scope="col" role="columnheader">Layer</th>
+            <th scope="col" role="columnheader">Sizes</th>
+            <th scope="col" role="columnheader">Output shape</th>
+            <th scope="col" role="columnheader">Param #</th>
+            <th scope="col" role="columnheader"><span class="visually-hidden">Actions</span></th>
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           ${this.layers.map((layer, i) => this.renderRow(layer, i, fit, rowError?.index === i))}
         </tbody>
       </table>
@@ -263,10 +263,10 @@ export class PthModelEditor extends LitElement {
     const error = fit.report.error;
     const fieldError = this.fieldError?.index === i ? this.fieldError : undefined;
     return html`
-      <tr data-row=${i} class=${failed ? 'failed' : ''}>
-        <td>${i}</td>
-        <td class="type">${layer.type}</td>
-        <td class="sizes">
+      <tr data-row=${i} class=${failed ? 'failed' : ''} role="row">
+        <td class="index" role="cell">${i}</td>
+        <td class="type" role="cell">${layer.type}</td>
+        <td class="sizes" role="cell">
           ${
             derived === undefined
               ? nothing
@@ -290,9 +290,13 @@ export class PthModelEditor extends LitElement {
               /></label>`,
           )}
         </td>
-        <td class="shape">${shape === undefined ? '?' : formatShape(shape.output)}</td>
-        <td>${shape === undefined ? '?' : shape.params === 0 ? '--' : count(shape.params)}</td>
-        <td class="buttons">
+        <td class="shape" role="cell" data-label="Output">
+          ${shape === undefined ? '?' : formatShape(shape.output)}
+        </td>
+        <td class="params" role="cell" data-label="Params">
+          ${shape === undefined ? '?' : shape.params === 0 ? '--' : count(shape.params)}
+        </td>
+        <td class="buttons" role="cell">
           <button
             class="up"
             aria-label=${`Move ${name} up`}
