@@ -15,6 +15,7 @@ import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../t
 import { RunController } from '../train/controller.ts';
 import { csvData, isCsvFile, keepCsv } from './csv-source.ts';
 import { clearDigit, readDigit } from './digit.ts';
+import { showModes } from './modes-panel.ts';
 import { copyLink, fillSelect, isLiveKey, onlyLiveChanges, readForm, showSetup } from './setup-form.ts';
 import { DatasetError } from '../train/datasets/index.ts';
 import {
@@ -437,6 +438,10 @@ form.addEventListener('change', (event) => {
   if (isLiveKey(name)) applyForm();
 });
 pad.addEventListener('pth-draw', () => void readDigit(pad, sandbox.model, sandbox.backend));
+document.getElementById('compare-modes')?.addEventListener('click', () => {
+  const view = document.querySelector('pth-mode-compare');
+  if (view !== null) void showModes(view, sandbox);
+});
 
 /** A CSV of one's own, picked or dropped: it becomes the data (a reset, with an Undo); an error says why. */
 async function useCsv(file: File): Promise<void> {
