@@ -169,17 +169,21 @@ function loadInto(model: Module, dict: PyDict, backend: Backend): void {
   model.loadStateDict(stateDict, metadata === undefined ? {} : { metadata });
 }
 
+/** Elements past which a tensor that cannot fit the model is refused before it is read (64 MiB of float32). */
+const READ_BEFORE_REFUSING = 2 ** 24;
+
 /**
  * A file's tensor with more elements than any of the model's cannot fit it (strict loading refuses it as a
- * size mismatch or an unexpected key), so it is refused before its elements are read: a lazy expanded view
- * of 2^28 elements in a 640-byte file would otherwise be gathered on the main thread only to be refused.
- * pthlab's message, not torch's: torch reads the elements first.
+ * size mismatch or an unexpected key). A large one is refused before its elements are read: a lazy expanded
+ * view of 2^28 elements in a 640-byte file would otherwise be gathered on the main thread only to be refused.
+ * pthlab's message, not torch's (torch reads the elements first); smaller misfits get torch's own words from
+ * loadStateDict, every key and shape of them.
  */
 function refuseOversized(model: Module, dict: PyDict): void {
   let largest = 0;
   for (const tensor of model.stateDict().values()) largest = Math.max(largest, tensor.numel);
   for (const [key, value] of dict) {
-    if (value instanceof StoredTensor && value.numel > largest) {
+    if (value instanceof StoredTensor && value.numel > Math.max(largest, READ_BEFORE_REFUSING)) {
       throw new StateDictError(
         `Error(s) in loading state_dict for ${model.typeName}:\n\tsize mismatch for ${String(key)}: ` +
           `the checkpoint's tensor of shape torch.Size([${value.shape.join(', ')}]) has ${value.numel} ` +
