@@ -66,7 +66,10 @@ describe('the npm package, installed', () => {
       cwd: repoRoot,
       maxBuffer: 64 << 20,
     });
-    packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as PackResult[])[0] as PackResult;
+    // The build that prepack runs prints to stdout first, and its lines may hold a '[' (a plugin-timing
+    // warning on a busy machine): npm's JSON is the array that starts on a line of its own, last.
+    const json = stdout.slice(stdout.lastIndexOf('\n[\n') + 1);
+    packed = (JSON.parse(json) as PackResult[])[0] as PackResult;
     mkdirSync(project);
     writeFileSync(
       join(project, 'package.json'),
