@@ -1,6 +1,6 @@
 /** The op table's matmul: torch.matmul over any broadcast leading dims, and Linear's transposed weight. */
 import type { Backend, DeviceBuffer, Shape } from './backend.ts';
-import { type OpDef, type Operand, arg, f32, sumTo } from './op-def.ts';
+import { type OpDef, type Operand, arg, f32, sumTo, swapsLastTwo } from './op-def.ts';
 import { broadcastShapes, sameShape, sizeOf } from './shape.ts';
 
 /**
@@ -13,18 +13,23 @@ const matmul: OpDef<{ transB: boolean }, MatmulPlan> = {
   name: 'matmul',
   forward: (be, inputs, { transB }) => {
     const a = arg(inputs, 0);
-    const b = arg(inputs, 1);
-    const plan = planMatmul(be, a, b, transB);
-    const buf = be.matmul(plan.a, plan.b, { ...plan.g, transA: false, transB });
-    return { out: f32(buf, plan.outShape), saved: plan }; // (..., m, n)
+    const given = arg(inputs, 1);
+    // b = x.transpose(-2, -1), a view: the kernel reads x itself with the transpose flag flipped (no copy).
+    const inPlace = swapsLastTwo(given.view);
+    const b = inPlace ? { buf: given.view.base, shape: given.view.baseShape, dtype: given.dtype } : given;
+    const readTransB = inPlace ? !transB : transB;
+    const plan = planMatmul(be, a, b, readTransB);
+    const buf = be.matmul(plan.a, plan.b, { ...plan.g, transA: false, transB: readTransB });
+    return { out: f32(buf, plan.outShape), saved: { ...plan, readTransB } }; // (..., m, n)
   },
   backward: (be, dy, { inputs, attrs, needs, saved }) => {
-    const { g, lead } = saved;
+    const { g, lead, readTransB } = saved;
     const { batch, m, k, n, aBatched, bBatched } = g;
-    // dA (m, k) = dY (m, n) @ op(B)^T: with B stored (n, k) (transB) that is dY @ B, else dY @ B^T.
+    // dA (m, k) = dY (m, n) @ op(B)^T, B as the kernel read it: stored (n, k) that is dY @ B, else dY @ B^T.
     const da = needs[0]
-      ? be.matmul(dy, saved.b, { batch, aBatched: true, bBatched, m, k: n, n: k, transA: false, transB: !attrs.transB })
+      ? be.matmul(dy, saved.b, { batch, aBatched: true, bBatched, m, k: n, n: k, transA: false, transB: !readTransB })
       : null; // (batch, m, k)
+    // dB is the gradient of b as given (a view's gradient goes on to the permute's backward): by attrs.transB.
     // dB stored (n, k) = dY^T (n, m) @ A (m, k); stored (k, n) = A^T (k, m) @ dY (m, n).
     const db = !needs[1]
       ? null
@@ -60,9 +65,11 @@ export interface MatmulPlan {
   a: DeviceBuffer;
   b: DeviceBuffer;
   outShape: number[];
+  /** The transpose flag the kernel read b with (flipped from the attribute for a transposed view). */
+  readTransB: boolean;
 }
 
-function planMatmul(be: Backend, a: Operand, b: Operand, transB: boolean): MatmulPlan {
+function planMatmul(be: Backend, a: Operand, b: Operand, transB: boolean): Omit<MatmulPlan, 'readTransB'> {
   if (a.shape.length < 2 || b.shape.length < 2) {
     throw new RangeError(`matmul: unsupported shapes [${a.shape.join(', ')}] @ [${b.shape.join(', ')}]`);
   }

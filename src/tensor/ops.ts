@@ -4,7 +4,7 @@
  * linear, ...) is composed from these in functional/. Autograd (autograd.ts) and Tensor (tensor.ts) read
  * this table and nothing else; a new device only implements the Backend interface.
  *
- * 26 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 4 movement (reshape, permute, expand, pad;
+ * 26 primitives: 8 unary, 4 binary (broadcasting), 2 reductions, 4 movement (reshape, permute (a view), expand, pad;
  * pad with negative amounts is narrow), where, matmul, conv2d, 2 poolings, embedding, and two fused row
  * kernels, softmax and layer_norm (each with its own backward formula, proven equal to its composite in
  * functional/ by test/unit/engine/fused.test.ts and against torch by test/torch/engine/ops.test.ts).
@@ -22,7 +22,7 @@ import type {
   SoftmaxKind,
   UnaryOp,
 } from './backend.ts';
-import { type OpDef, type Operand, arg, f32, sumTo } from './op-def.ts';
+import { type OpDef, type Operand, arg, f32, permutedView, sumTo } from './op-def.ts';
 import { attention } from './ops-attention.ts';
 import { matmul } from './ops-matmul.ts';
 import { pad, where } from './ops-select.ts';
@@ -150,9 +150,8 @@ const reshape: OpDef<{ shape: Shape }> = {
 const permute: OpDef<{ perm: readonly number[] }> = {
   name: 'permute',
   forward: (be, inputs, { perm }) => {
-    const x = arg(inputs, 0);
-    const shape = perm.map((p) => x.shape[p] as number);
-    return { out: { buf: be.permute(x.buf, x.shape, perm), shape, dtype: x.dtype }, saved: null };
+    // A view, as torch's: the copy is made only if an op reads its buffer (see ViewOperand).
+    return { out: permutedView(be, arg(inputs, 0), perm), saved: null };
   },
   backward: (be, dy, { out, attrs }) => {
     const inverse = new Array<number>(attrs.perm.length);

@@ -2,13 +2,16 @@
  * Tensor: a contiguous buffer on a backend, its shape and dtype, and (when it needs a gradient) the node
  * that made it. Methods carry torch's names and semantics; each differentiable one goes through `apply`
  * and the op table. Deviations from torch:
- * - every tensor is contiguous: `reshape`/`view` share the buffer (a view), `permute`/`transpose` copy;
+ * - memory is contiguous: `reshape`/`view` share the buffer; `permute`/`transpose` are views with torch's
+ *   strides whose copy is made only when an op needs contiguous memory (matmul reads a transposed pair of
+ *   last dims in place; see ViewOperand in op-def.ts);
  * - 'int64' tensors hold int32 values (see backend.ts DType);
  * - `.grad` accumulates out of place (a new tensor each backward), never written in place.
  */
 import { backward, isGradEnabled, type Node } from './autograd.ts';
 import type { Backend, DType, DeviceBuffer, HostArray, Shape } from './backend.ts';
 import { cpu } from './cpu/backend.ts';
+import { ViewOperand, type PermutedView } from './op-def.ts';
 import { ops, type OpDef, type Operand } from './ops.ts';
 import { defaultGenerator, type Generator } from './random.ts';
 import {
@@ -38,8 +41,8 @@ export class Tensor {
   private requires: boolean;
 
   constructor(
-    /** The device memory; shared with views made by reshape. */
-    readonly buffer: DeviceBuffer,
+    /** The device memory (shared with views made by reshape), or a permuted view of another's. */
+    private readonly memory: DeviceBuffer | ViewOperand,
     readonly shape: Shape,
     readonly dtype: DType,
     readonly backend: Backend,
@@ -76,9 +79,40 @@ export class Tensor {
     return sizeOf(this.shape);
   }
 
-  /** Always contiguous (see the file comment). */
+  /** The elements in C order: for a permuted view, its copy, made on first use (see the file comment). */
+  get buffer(): DeviceBuffer {
+    return this.memory instanceof ViewOperand ? this.memory.buf : this.memory;
+  }
+
+  /** What an op reads: the buffer, or the view an op may read in place. */
+  get operand(): Operand {
+    return this.memory instanceof ViewOperand
+      ? this.memory
+      : { buf: this.memory, shape: this.shape, dtype: this.dtype };
+  }
+
+  /** The permutation this tensor is a view of, if any. */
+  get permutedView(): PermutedView | undefined {
+    return this.memory instanceof ViewOperand ? this.memory.view : undefined;
+  }
+
+  /** torch's `stride()`: contiguous, or a permuted view's (its base's strides, permuted). */
   get strides(): number[] {
-    return contiguousStrides(this.shape);
+    const view = this.permutedView;
+    if (view === undefined) return contiguousStrides(this.shape);
+    const base = contiguousStrides(view.baseShape);
+    return view.perm.map((p) => base[p] as number);
+  }
+
+  /** torch's `is_contiguous()` (dims of size 1 may have any stride). */
+  isContiguous(): boolean {
+    const want = contiguousStrides(this.shape);
+    return this.strides.every((s, i) => this.shape[i] === 1 || s === want[i]);
+  }
+
+  /** torch's `contiguous()`: this tensor when contiguous, else its copy in C order (in the graph). */
+  contiguous(): Tensor {
+    return this.isContiguous() ? this : this.reshape(...this.shape);
   }
 
   get device(): string {
@@ -117,7 +151,7 @@ export class Tensor {
 
   /** Same buffer, no graph, no gradient. */
   detach(): Tensor {
-    return new Tensor(this.buffer, this.shape, this.dtype, this.backend);
+    return new Tensor(this.memory, this.shape, this.dtype, this.backend);
   }
 
   /** torch's `backward(gradient=None)`: a scalar root seeds 1; accumulates into leaves' `.grad`. */
@@ -236,7 +270,7 @@ export class Tensor {
   reshape(...shape: number[]): Tensor {
     return apply(ops.reshape, [this], { shape: inferShape(shape, this.numel) });
   }
-  /** Same as reshape here (every tensor is contiguous). */
+  /** Same as reshape here (a permuted view is copied first, where torch's view would refuse it). */
   view(...shape: number[]): Tensor {
     return this.reshape(...shape);
   }
@@ -329,14 +363,15 @@ export function apply<A, S>(op: OpDef<A, S>, inputs: readonly Tensor[], attrs: A
     if (t.backend !== be)
       throw new Error(`${op.name}: tensors on different devices (${be.name}, ${t.backend.name})`);
   }
-  const operands: Operand[] = inputs.map((t) => ({ buf: t.buffer, shape: t.shape, dtype: t.dtype }));
+  const operands: Operand[] = inputs.map((t) => t.operand);
   const { out, saved } = op.forward(be, operands, attrs);
   const needs = inputs.map((t) => t.requiresGrad);
   const requiresGrad = isGradEnabled() && needs.some(Boolean);
   const node: Node<Tensor> | null = requiresGrad
     ? { op: op as OpDef<unknown, unknown>, inputs, ctx: { inputs: operands, out, attrs, saved, needs } }
     : null;
-  return new Tensor(out.buf, out.shape, out.dtype, be, node, requiresGrad);
+  const memory = out instanceof ViewOperand ? out : out.buf;
+  return new Tensor(memory, out.shape, out.dtype, be, node, requiresGrad);
 }
 
 // ---- factories ---------------------------------------------------------------------------------------

@@ -61,6 +61,11 @@ const ours: Record<string, Fn> = {
   leaky_relu: (x) => F.leakyRelu(x, 0.1),
   batch_norm_train: (x, w, b) => F.batchNorm(x, null, null, w, b, true, 0.1, 1e-5),
   batch_norm_1d_train: (x) => F.batchNorm(x, null, null, null, null, true, 0.1, 1e-5),
+  matmul_t_view: (a, b) => a.matmul(b.t()),
+  bmm_transposed_view: (a, b) => a.matmul(b.transpose(-2, -1)),
+  bmm_broadcast_transposed_view: (a, b) => a.matmul(b.transpose(1, 2)),
+  heads_view_of_view: (q, k) => q.transpose(1, 2).matmul(k.transpose(1, 2).transpose(-2, -1)),
+  permute_twice_then_add: (x, y) => x.permute(2, 0, 1).permute(0, 2, 1).add(y),
 };
 
 // erf is Abramowitz-Stegun 7.1.26 in the kernels (|error| < 1.5e-7), so erf-based ops get a looser atol.

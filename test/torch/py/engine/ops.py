@@ -73,6 +73,15 @@ CASES = {
         [r(4, 3, 2, 2), r(3), r(3)],
     ),
     'batch_norm_1d_train': (lambda x: F.batch_norm(x, None, None, training=True), [r(5, 3)]),
+    # Transposed views into matmul (pthlab reads them in place) and views of views (copied when read).
+    'matmul_t_view': (lambda a, b: a.matmul(b.t()), [r(3, 4), r(5, 4)]),
+    'bmm_transposed_view': (lambda a, b: a.matmul(b.transpose(-2, -1)), [r(2, 3, 4), r(2, 5, 4)]),
+    'bmm_broadcast_transposed_view': (lambda a, b: a.matmul(b.transpose(1, 2)), [r(2, 3, 4), r(1, 5, 4)]),
+    'heads_view_of_view': (
+        lambda q, k: q.transpose(1, 2).matmul(k.transpose(1, 2).transpose(-2, -1)),
+        [r(2, 3, 2, 4), r(2, 5, 2, 4)],
+    ),
+    'permute_twice_then_add': (lambda x, y: x.permute(2, 0, 1).permute(0, 2, 1) + y, [r(2, 3, 4), r(4, 3, 2)]),
 }
 
 out = {}
