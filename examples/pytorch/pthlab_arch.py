@@ -74,6 +74,13 @@ SUPPORTED = {
     "Flatten": {"start_dim": 1, "end_dim": -1},
     "Softmax": {"dim": REQUIRED},
     "Embedding": {"num_embeddings": REQUIRED, "embedding_dim": REQUIRED, "padding_idx": None},
+    "MultiheadAttention": {
+        "embed_dim": REQUIRED,
+        "num_heads": REQUIRED,
+        "dropout": 0,
+        "bias": True,
+        "batch_first": False,
+    },
     "TransformerEncoderLayer": {
         "d_model": REQUIRED,
         "nhead": REQUIRED,
@@ -98,6 +105,15 @@ SUPPORTED = {
 # END generated
 
 
+class SelfAttention(nn.MultiheadAttention):
+    """nn.MultiheadAttention as a Sequential's layer: one input as query, key and value; the output alone.
+
+    Its state_dict keys are MultiheadAttention's (in_proj_weight, in_proj_bias, out_proj.weight, ...)."""
+
+    def forward(self, x):
+        return super().forward(x, x, x, need_weights=False)[0]
+
+
 def build(spec):
     """The nn.Module of a spec: a dict, or its JSON text."""
     if isinstance(spec, str):
@@ -117,6 +133,8 @@ def build(spec):
 
         return GPT(GPTConfig(**spec))
     kwargs = {k: tuple(v) if isinstance(v, list) and k != "normalized_shape" else v for k, v in spec.items()}
+    if kind == "MultiheadAttention":
+        return SelfAttention(**kwargs)
     return getattr(nn, kind)(**kwargs)
 
 
@@ -127,7 +145,9 @@ def to_spec(module):
     kind = type(module).__name__
     if isinstance(module, nn.Sequential):
         return {"type": "Sequential", "layers": [to_spec(child) for child in module]}
-    if kind not in SUPPORTED or type(module) is not getattr(nn, kind, None):
+    if type(module) is SelfAttention:
+        kind = "MultiheadAttention"
+    elif kind not in SUPPORTED or type(module) is not getattr(nn, kind, None):
         raise ValueError(f"pthlab does not support the module type {kind!r}")
     spec = {"type": kind}
     for name, default in SUPPORTED[kind].items():
@@ -141,6 +161,8 @@ def _keyword(module, kind, name):
     """A constructor argument read back from the module's attributes."""
     if kind == "TransformerEncoderLayer":
         return _encoder_keyword(module, name)
+    if kind == "MultiheadAttention" and name == "bias":
+        return module.in_proj_bias is not None
     if name == "bias":
         return getattr(module, "bias", None) is not None
     if kind == "LayerNorm" and name == "normalized_shape":

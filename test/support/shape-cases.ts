@@ -27,6 +27,12 @@ const encoder = (d: number, h: number, extra: object = {}): ModuleSpec => ({
   dropout: 0,
   ...extra,
 });
+const attention = (d: number, h: number, extra: object = {}): ModuleSpec => ({
+  type: 'MultiheadAttention',
+  embed_dim: d,
+  num_heads: h,
+  ...extra,
+});
 const conv = (i: number, o: number, k: number | [number, number], extra: object = {}): ModuleSpec => ({
   type: 'Conv2d',
   in_channels: i,
@@ -153,6 +159,16 @@ export const fits: readonly ShapeCase[] = [
     input: [5, 2, 8],
   },
   { name: 'TransformerEncoderLayer on unbatched (S, E)', spec: seq(encoder(6, 3)), input: [4, 6] },
+  {
+    name: 'MultiheadAttention as self-attention: (L, N, E), batch_first, no bias, unbatched',
+    spec: seq(attention(8, 2), attention(8, 4, { batch_first: true, bias: false }), linear(8, 3)),
+    input: [5, 2, 8],
+  },
+  {
+    name: 'MultiheadAttention on unbatched (L, E)',
+    spec: seq(attention(6, 3, { dropout: 0.1 })),
+    input: [4, 6],
+  },
 ];
 
 /** Each has exactly one problem, at one layer. */
@@ -294,6 +310,9 @@ export const misfits: readonly ShapeCase[] = [
     spec: seq(encoder(4, 2, { activation: 'tanh' })),
     input: [3, 2, 4],
   },
+  { name: 'MultiheadAttention embed_dim', spec: seq(attention(8, 2)), input: [3, 2, 6] },
+  { name: 'MultiheadAttention num_heads', spec: seq(attention(6, 4)), input: [3, 2, 6] },
+  { name: 'MultiheadAttention on 4-D input', spec: seq(attention(4, 2)), input: [1, 3, 2, 4] },
   {
     name: 'inside a nested Sequential',
     spec: seq(linear(2, 4), seq({ type: 'ReLU' }, linear(5, 3))),

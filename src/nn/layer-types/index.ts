@@ -16,7 +16,7 @@ import { gpt } from './gpt.ts';
 import { linear } from './linear.ts';
 import { batchNorm1d, batchNorm2d, layerNorm } from './norm.ts';
 import { avgPool2d, maxPool2d } from './pool.ts';
-import { transformerEncoderLayer } from './transformer.ts';
+import { multiheadAttention, transformerEncoderLayer } from './transformer.ts';
 
 export const layerTypes: readonly LayerType[] = [
   linear,
@@ -35,6 +35,7 @@ export const layerTypes: readonly LayerType[] = [
   flatten,
   softmax,
   embedding,
+  multiheadAttention,
   transformerEncoderLayer,
   gpt,
 ];

@@ -1,8 +1,14 @@
 /**
- * torch.nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation='relu',
- * layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True): (S, N, E), (N, S, E) with batch_first,
- * or unbatched (S, E), to the same shape. activation is a string here (torch also takes a callable).
+ * Attention layers, both (S, N, E), (N, S, E) with batch_first, or unbatched (S, E), to the same shape:
+ * - torch.nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation='relu',
+ *   layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True); activation is a string here (torch
+ *   also takes a callable);
+ * - torch.nn.MultiheadAttention(embed_dim, num_heads, dropout=0.0, bias=True, batch_first=False) as
+ *   self-attention: in a Sequential it takes one input as query, key and value and gives the output alone
+ *   (torch's returns (output, weights) and takes three inputs, so pthlab_arch.py builds it as its subclass
+ *   SelfAttention, with the same state_dict keys). kdim, vdim, add_bias_kv and add_zero_attn are refused.
  */
+import { MultiheadAttention } from '../layers/attention.ts';
 import { TransformerEncoderLayer } from '../layers/transformer.ts';
 import { list, pthlabRefusal as pthlab, torchRefusal as torch } from '../spec-keywords.ts';
 import { defineLayer } from './entry.ts';
@@ -63,18 +69,7 @@ export const transformerEncoderLayer = defineLayer({
         `Given normalized_shape=${list([d])}, expected input with shape [*, ${d}], but got input of size${list(input)}`,
         `d_model is ${d}, but its input has ${e ?? 0} features`,
       );
-    // F.multi_head_attention_forward's shape checks (the slow path; torch's fast path is eval batch_first 3-D).
-    if (input.length !== 2 && input.length !== 3)
-      throw torch(
-        `query should be unbatched 2D or batched 3D tensor but received ${input.length}-D query tensor`,
-        'TransformerEncoderLayer takes (S, N, E), (N, S, E) with batch_first, or unbatched (S, E)',
-      );
-    if (e !== d)
-      throw torch(
-        `was expecting embedding dimension of ${d}, but got ${e}`,
-        `d_model is ${d}, but its input has ${e} features`,
-      );
-    return [...input];
+    return attentionOutput('TransformerEncoderLayer', 'd_model', d, input);
   },
   build: (a, opts) =>
     new TransformerEncoderLayer(a.d_model, a.nhead, {
@@ -93,6 +88,63 @@ export const transformerEncoderLayer = defineLayer({
       key: 'd_model',
       derive: (spec, shape) =>
         shape.length === 2 || shape.length === 3 ? { ...spec, d_model: shape.at(-1) } : spec,
+    },
+  },
+});
+
+/** F.multi_head_attention_forward's shape checks (the slow path; torch's fast path is eval batch_first 3-D). */
+function attentionOutput(type: string, key: string, d: number, input: readonly number[]): number[] {
+  const e = input.at(-1);
+  if (input.length !== 2 && input.length !== 3)
+    throw torch(
+      `query should be unbatched 2D or batched 3D tensor but received ${input.length}-D query tensor`,
+      `${type} takes (S, N, E), (N, S, E) with batch_first, or unbatched (S, E)`,
+    );
+  if (e !== d)
+    throw torch(
+      `was expecting embedding dimension of ${d}, but got ${e}`,
+      `${key} is ${d}, but its input has ${e} features`,
+    );
+  return [...input];
+}
+
+export const multiheadAttention = defineLayer({
+  type: 'MultiheadAttention',
+  keywords: {
+    embed_dim: size(),
+    num_heads: size({ field: 'int' }),
+    dropout: num(0, { field: 'number' }),
+    bias: bool(true),
+    batch_first: bool(false),
+  },
+  check: (a) => {
+    if (a.embed_dim % a.num_heads !== 0) throw torch('embed_dim must be divisible by num_heads');
+    // torch meets a bad dropout only in F.dropout, at the first training forward; pthlab says so at once.
+    if (a.dropout < 0 || a.dropout > 1)
+      throw torch(`dropout probability has to be between 0 and 1, but got ${a.dropout}`);
+  },
+  state: (a) => {
+    const d = a.embed_dim;
+    const params: Record<string, number[]> = { in_proj_weight: [3 * d, d] };
+    if (a.bias) params['in_proj_bias'] = [3 * d];
+    params['out_proj.weight'] = [d, d];
+    if (a.bias) params['out_proj.bias'] = [d];
+    return { params };
+  },
+  output: (a, input) => attentionOutput('MultiheadAttention', 'embed_dim', a.embed_dim, input),
+  build: (a, opts) =>
+    new MultiheadAttention(a.embed_dim, a.num_heads, {
+      ...opts,
+      dropout: a.dropout,
+      bias: a.bias,
+      batchFirst: a.batch_first,
+    }),
+  editor: {
+    example: { embed_dim: 16, num_heads: 2, batch_first: true },
+    fromInput: {
+      key: 'embed_dim',
+      derive: (spec, shape) =>
+        shape.length === 2 || shape.length === 3 ? { ...spec, embed_dim: shape.at(-1) } : spec,
     },
   },
 });

@@ -30,6 +30,15 @@ const specs: ModuleSpec[] = [
   {
     type: 'Sequential',
     layers: [
+      { type: 'MultiheadAttention', embed_dim: 8, num_heads: 2 },
+      {
+        type: 'MultiheadAttention',
+        embed_dim: 8,
+        num_heads: 4,
+        dropout: 0.1,
+        bias: false,
+        batch_first: true,
+      },
       { type: 'TransformerEncoderLayer', d_model: 8, nhead: 2 },
       {
         type: 'TransformerEncoderLayer',

@@ -31,6 +31,7 @@ const bases: Record<string, { spec: Omit<ModuleSpec, 'type'>; input: number[] }>
   Flatten: { spec: { start_dim: 1 }, input: [1, 2, 6, 6] },
   Softmax: { spec: { dim: -1 }, input: [2, 4] },
   Embedding: { spec: { num_embeddings: 5, embedding_dim: 3, padding_idx: 1 }, input: [2, 4] },
+  MultiheadAttention: { spec: { embed_dim: 4, num_heads: 2, batch_first: true }, input: [2, 3, 4] },
   TransformerEncoderLayer: {
     spec: { d_model: 4, nhead: 2, dim_feedforward: 8, dropout: 0, batch_first: true },
     input: [2, 3, 4],
