@@ -45,8 +45,8 @@ export const checkpointBarStyles = css`
     margin-left: 0.4em;
   }
   /*
-   * In the flow below its button, not absolutely placed: the page's panels scroll (overflow-x: auto), and a
-   * floating menu would be clipped by them.
+   * A popover in the top layer, placed under its button by the element (position: fixed, so no scrolling
+   * panel clips it); where there is no Popover API, in the flow below its button.
    */
   [role='menu'] {
     margin-top: 4px;
@@ -59,8 +59,15 @@ export const checkpointBarStyles = css`
     background: #fff;
     box-shadow: 0 4px 12px rgb(0 0 0 / 15%);
   }
-  [role='menu'][hidden] {
+  [role='menu'][hidden],
+  [role='menu'][popover]:not(:popover-open) {
     display: none;
+  }
+  [role='menu'][popover] {
+    position: fixed;
+    inset: auto;
+    margin: 0;
+    color: inherit;
   }
   [role='menuitem'] {
     text-align: left;

@@ -26,6 +26,12 @@ import { checkpointBarStyles } from './pth-checkpoint-bar.styles.ts';
 
 const accepted = ['.pth', '.pt', '.bin', '.safetensors'];
 
+/**
+ * Where the Popover API exists, the open menu floats in the top layer under its button: it covers what is
+ * below instead of pushing it down, and no scrolling panel clips it. Elsewhere it opens in the flow.
+ */
+const floats = typeof HTMLElement !== 'undefined' && 'showPopover' in HTMLElement.prototype;
+
 interface MenuItem {
   readonly format: SaveFormat;
   readonly label: string;
@@ -76,6 +82,8 @@ export class PthCheckpointBar extends LitElement {
     window.addEventListener('dragover', this.onDragOver);
     window.addEventListener('dragleave', this.onDragLeave);
     window.addEventListener('drop', this.onDrop);
+    window.addEventListener('scroll', this.placeMenu, { capture: true, passive: true });
+    window.addEventListener('resize', this.placeMenu, { passive: true });
   }
 
   override disconnectedCallback(): void {
@@ -83,7 +91,31 @@ export class PthCheckpointBar extends LitElement {
     window.removeEventListener('dragover', this.onDragOver);
     window.removeEventListener('dragleave', this.onDragLeave);
     window.removeEventListener('drop', this.onDrop);
+    window.removeEventListener('scroll', this.placeMenu, { capture: true });
+    window.removeEventListener('resize', this.placeMenu);
   }
+
+  override updated(): void {
+    if (!floats) return;
+    const menu = this.renderRoot.querySelector<HTMLElement>('#save-menu');
+    if (menu === null) return;
+    const shown = menu.matches(':popover-open');
+    if (this.menuOpen && !shown) menu.showPopover();
+    if (!this.menuOpen && shown) menu.hidePopover();
+    this.placeMenu();
+  }
+
+  /** The floating menu under its button (kept there while the page scrolls), inside the window. */
+  private readonly placeMenu = (): void => {
+    if (!floats || !this.menuOpen) return;
+    const menu = this.renderRoot.querySelector<HTMLElement>('#save-menu');
+    const button = this.renderRoot.querySelector<HTMLElement>('#save-button');
+    if (menu === null || button === null) return;
+    const at = button.getBoundingClientRect();
+    const left = Math.max(4, Math.min(at.left, window.innerWidth - menu.offsetWidth - 4));
+    menu.style.left = `${left}px`;
+    menu.style.top = `${at.bottom + 4}px`;
+  };
 
   private readonly onDragOver = (event: DragEvent): void => {
     if (!this.pageDrop || event.defaultPrevented || !event.dataTransfer?.types.includes('Files')) return;
@@ -276,7 +308,8 @@ export class PthCheckpointBar extends LitElement {
           id="save-menu"
           role="menu"
           aria-labelledby="save-button"
-          ?hidden=${!this.menuOpen}
+          popover=${floats ? 'manual' : nothing}
+          ?hidden=${!floats && !this.menuOpen}
           @keydown=${this.onMenuKey}
         >
           ${this.menuItems().map(
