@@ -2,39 +2,12 @@
  * The WebGPU backend: the Backend interface on the WGSL kernels of shaders/ (hosts in src/gpu/kernels/).
  * Every op records into one open step (memory.ts) and returns at once; `read` (or `flush`) submits the step
  * as ONE command buffer. Numerics follow the CPU backend's kernels, the WGSL kernels' twins.
+ *
+ * This file is the class, its lifecycle and memory ops; each kernel op delegates in one line to its family
+ * module, which records on the backend's Recorder (recorder.ts): elementwise.ts, movement.ts, linalg.ts,
+ * spatial.ts, rowwise.ts, indexing.ts, optimizer.ts, attention.ts, in the Backend interface's order.
  */
-import { broadcastShapes, sizeOf } from '../../kernels/broadcast.ts';
-import { conv2dOutSize } from '../../kernels/conv2d.ts';
-import { pool2dOutSize } from '../../kernels/pool2d.ts';
 import type { AdapterSummary, RequestGpuOptions } from '../../gpu/device.ts';
-import { encodeAttention, encodeAttentionBackward } from '../../gpu/kernels/attention.ts';
-import { encodeBinary } from '../../gpu/kernels/binary.ts';
-import {
-  encodeConv2d,
-  encodeConv2dBackwardInput,
-  encodeConv2dBackwardWeight,
-} from '../../gpu/kernels/conv2d.ts';
-import { encodeDropoutMask } from '../../gpu/kernels/dropout.ts';
-import { encodeEmbedding, encodeEmbeddingBackward, encodeOneHot } from '../../gpu/kernels/embedding.ts';
-import { encodeMatmul } from '../../gpu/kernels/matmul.ts';
-import { encodePad } from '../../gpu/kernels/pad.ts';
-import { encodeWhere } from '../../gpu/kernels/where.ts';
-import { encodeAdamUpdate, encodeSgd } from '../../gpu/kernels/optimizer.ts';
-import {
-  encodeAvgPool2d,
-  encodeAvgPool2dBackward,
-  encodeMaxPool2d,
-  encodeMaxPool2dBackward,
-} from '../../gpu/kernels/pool2d.ts';
-import { encodeReduce } from '../../gpu/kernels/reduce.ts';
-import { encodeLayerNorm, encodeLayerNormBackward } from '../../gpu/kernels/layer-norm.ts';
-import { encodeResizeBilinear } from '../../gpu/kernels/resize.ts';
-import { encodeSoftmax, encodeSoftmaxBackward } from '../../gpu/kernels/softmax.ts';
-import { encodeStridedCopy } from '../../gpu/kernels/strided-copy.ts';
-import { expandStrides, permuteStrides } from '../../kernels/strided-copy.ts';
-import { paddedShape } from '../../kernels/pad.ts';
-import { whereShape } from '../../kernels/where.ts';
-import { encodeUnary, encodeUnaryBackward } from '../../gpu/kernels/unary.ts';
 import { GpuRuntime } from '../../gpu/runtime.ts';
 import { preloadShaders } from '../../gpu/shader-source.ts';
 import type {
@@ -56,17 +29,28 @@ import type {
   UnaryGradOp,
   UnaryOp,
 } from '../backend.ts';
-import { philoxKey } from '../random.ts';
+import * as attention from './attention.ts';
+import * as elementwise from './elementwise.ts';
+import * as indexing from './indexing.ts';
+import * as linalg from './linalg.ts';
 import { GpuMemory, type GpuHandle, handleOf, wrap } from './memory.ts';
+import * as movement from './movement.ts';
+import * as optimizer from './optimizer.ts';
+import { Recorder } from './recorder.ts';
+import * as rowwise from './rowwise.ts';
+import * as spatial from './spatial.ts';
 
 const dtypeOf = (data: HostArray): DType => (data instanceof Float32Array ? 'float32' : 'int64');
 
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
   private readonly mem: GpuMemory;
+  /** What the kernel families record with: this runtime and this.mem's open step. */
+  private readonly rec: Recorder;
 
   constructor(readonly runtime: GpuRuntime) {
     this.mem = new GpuMemory(runtime);
+    this.rec = new Recorder(runtime, this.mem);
   }
 
   /** The adapter, when the runtime was made by GpuRuntime.create (requestGpu). */
@@ -136,68 +120,36 @@ export class WebGpuBackend implements Backend {
     this.mem.free(buf as unknown as GpuHandle);
   }
 
-  // ---- elementwise --------------------------------------------------------------------------------
+  // ---- elementwise (elementwise.ts) ---------------------------------------------------------------
 
   unary(op: UnaryOp, x: DeviceBuffer, numel: number): DeviceBuffer {
-    const y = this.mem.alloc(numel, 'float32');
-    encodeUnary(this.runtime, this.mem.encoder(), { op, x: this.f32(x), y: y.buffer, n: numel });
-    return wrap(y);
+    return elementwise.unary(this.rec, op, x, numel);
   }
 
   unaryGrad(op: UnaryGradOp, saved: DeviceBuffer, dy: DeviceBuffer, numel: number): DeviceBuffer {
-    const dx = this.mem.alloc(numel, 'float32');
-    encodeUnaryBackward(this.runtime, this.mem.encoder(), {
-      op,
-      saved: this.f32(saved),
-      dy: this.f32(dy),
-      dx: dx.buffer,
-      n: numel,
-    });
-    return wrap(dx);
+    return elementwise.unaryGrad(this.rec, op, saved, dy, numel);
   }
 
   binary(op: BinaryOp, a: DeviceBuffer, aShape: Shape, b: DeviceBuffer, bShape: Shape): DeviceBuffer {
-    const out = this.mem.alloc(sizeOf(broadcastShapes(aShape, bShape)), 'float32');
-    encodeBinary(this.runtime, this.mem.encoder(), {
-      op,
-      a: this.f32(a),
-      aShape,
-      b: this.f32(b),
-      bShape,
-      out: out.buffer,
-    });
-    return wrap(out);
+    return elementwise.binary(this.rec, op, a, aShape, b, bShape);
   }
 
-  // ---- reductions and movement --------------------------------------------------------------------
+  // ---- reductions and movement (movement.ts) ------------------------------------------------------
 
   reduce(op: ReduceOp, x: DeviceBuffer, shape: Shape, axes: readonly number[]): DeviceBuffer {
-    const out = this.mem.alloc(sizeOf(shape.map((d, i) => (axes.includes(i) ? 1 : d))), 'float32');
-    encodeReduce(this.runtime, this.mem.encoder(), {
-      op,
-      x: this.f32(x),
-      shape,
-      axes,
-      keepdim: true,
-      out: out.buffer,
-    });
-    return wrap(out);
+    return movement.reduce(this.rec, op, x, shape, axes);
   }
 
   expand(x: DeviceBuffer, shape: Shape, outShape: Shape): DeviceBuffer {
-    return this.stridedCopy(x, outShape, expandStrides(shape, outShape));
+    return movement.expand(this.rec, x, shape, outShape);
   }
 
   permute(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer {
-    const { outShape, strides } = permuteStrides(shape, perm);
-    return this.stridedCopy(x, outShape, strides);
+    return movement.permute(this.rec, x, shape, perm);
   }
 
   pad(x: DeviceBuffer, shape: Shape, before: readonly number[], after: readonly number[]): DeviceBuffer {
-    const src = handleOf(x);
-    const out = this.mem.alloc(sizeOf(paddedShape(shape, before, after)), src.dtype);
-    encodePad(this.runtime, this.mem.encoder(), { src: src.buffer, out: out.buffer, shape, before, after });
-    return wrap(out);
+    return movement.pad(this.rec, x, shape, before, after);
   }
 
   where(
@@ -208,134 +160,51 @@ export class WebGpuBackend implements Backend {
     b: DeviceBuffer,
     bShape: Shape,
   ): DeviceBuffer {
-    const out = this.mem.alloc(sizeOf(whereShape(condShape, aShape, bShape)), 'float32');
-    encodeWhere(this.runtime, this.mem.encoder(), {
-      cond: this.f32(cond),
-      condShape,
-      a: this.f32(a),
-      aShape,
-      b: this.f32(b),
-      bShape,
-      out: out.buffer,
-    });
-    return wrap(out);
+    return movement.where(this.rec, cond, condShape, a, aShape, b, bShape);
   }
 
-  private stridedCopy(x: DeviceBuffer, outShape: Shape, strides: readonly number[]): DeviceBuffer {
-    const src = handleOf(x);
-    const out = this.mem.alloc(sizeOf(outShape), src.dtype);
-    encodeStridedCopy(this.runtime, this.mem.encoder(), {
-      src: src.buffer,
-      out: out.buffer,
-      outShape,
-      strides,
-    });
-    return wrap(out);
-  }
-
-  // ---- linear algebra and convolutions ------------------------------------------------------------
+  // ---- linear algebra and convolutions (linalg.ts), pooling and resize (spatial.ts) ---------------
 
   matmul(a: DeviceBuffer, b: DeviceBuffer, g: MatmulGeometry): DeviceBuffer {
-    const ha = handleOf(a);
-    const hb = handleOf(b);
-    const aLength = (g.aBatched ? g.batch : 1) * g.m * g.k;
-    const bLength = (g.bBatched ? g.batch : 1) * g.k * g.n;
-    if (ha.numel !== aLength) throw new RangeError('matmul: A size');
-    if (hb.numel !== bLength) throw new RangeError('matmul: B size');
-    const out = this.mem.alloc(g.batch * g.m * g.n, 'float32');
-    encodeMatmul(this.runtime, this.mem.encoder(), {
-      batch: g.batch,
-      m: g.m,
-      k: g.k,
-      n: g.n,
-      transA: g.transA,
-      transB: g.transB,
-      a: ha.buffer,
-      b: hb.buffer,
-      out: out.buffer,
-      aLength,
-      bLength,
-    });
-    return wrap(out);
+    return linalg.matmul(this.rec, a, b, g);
   }
 
   conv2d(x: DeviceBuffer, weight: DeviceBuffer, g: Conv2dGeometry): DeviceBuffer {
-    const { hOut, wOut } = conv2dOutSize(g);
-    const y = this.mem.alloc(g.n * g.cOut * hOut * wOut, 'float32'); // (N, O, Ho, Wo)
-    encodeConv2d(this.runtime, this.mem.encoder(), {
-      x: this.f32(x),
-      weight: this.f32(weight),
-      bias: null,
-      y: y.buffer,
-      shape: g,
-    });
-    return wrap(y);
+    return linalg.conv2d(this.rec, x, weight, g);
   }
 
   conv2dBackwardInput(dy: DeviceBuffer, weight: DeviceBuffer, g: Conv2dGeometry): DeviceBuffer {
-    const dx = this.mem.alloc(g.n * g.cIn * g.h * g.w, 'float32'); // (N, C, H, W)
-    encodeConv2dBackwardInput(this.runtime, this.mem.encoder(), {
-      dy: this.f32(dy),
-      weight: this.f32(weight),
-      dx: dx.buffer,
-      shape: g,
-    });
-    return wrap(dx);
+    return linalg.conv2dBackwardInput(this.rec, dy, weight, g);
   }
 
   conv2dBackwardWeight(x: DeviceBuffer, dy: DeviceBuffer, g: Conv2dGeometry): DeviceBuffer {
-    const dw = this.mem.alloc(g.cOut * g.cIn * g.kH * g.kW, 'float32'); // (O, C, kH, kW)
-    encodeConv2dBackwardWeight(this.runtime, this.mem.encoder(), {
-      x: this.f32(x),
-      dy: this.f32(dy),
-      dweight: dw.buffer,
-      shape: g,
-    });
-    return wrap(dw);
+    return linalg.conv2dBackwardWeight(this.rec, x, dy, g);
   }
 
   maxPool2d(x: DeviceBuffer, g: Pool2dGeometry): { y: DeviceBuffer; indices: DeviceBuffer } {
-    const { hOut, wOut } = pool2dOutSize(g);
-    const outNumel = g.n * g.c * hOut * wOut; // (N, C, Ho, Wo)
-    const y = this.mem.alloc(outNumel, 'float32');
-    const indices = this.mem.alloc(outNumel, 'int64');
-    encodeMaxPool2d(this.runtime, this.mem.encoder(), {
-      x: this.f32(x),
-      y: y.buffer,
-      indices: indices.buffer,
-      shape: g,
-    });
-    return { y: wrap(y), indices: wrap(indices) };
+    return spatial.maxPool2d(this.rec, x, g);
   }
 
   maxPool2dBackward(dy: DeviceBuffer, indices: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer {
-    const dx = this.mem.alloc(g.n * g.c * g.h * g.w, 'float32');
-    encodeMaxPool2dBackward(this.runtime, this.mem.encoder(), {
-      dy: this.f32(dy),
-      indices: this.i32(indices),
-      dx: dx.buffer,
-      shape: g,
-    });
-    return wrap(dx);
+    return spatial.maxPool2dBackward(this.rec, dy, indices, g);
   }
 
   avgPool2d(x: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer {
-    const { hOut, wOut } = pool2dOutSize({ ...g, dilH: 1, dilW: 1 }); // avg_pool2d has no dilation
-    const y = this.mem.alloc(g.n * g.c * hOut * wOut, 'float32');
-    encodeAvgPool2d(this.runtime, this.mem.encoder(), { x: this.f32(x), y: y.buffer, shape: g });
-    return wrap(y);
+    return spatial.avgPool2d(this.rec, x, g);
   }
 
   avgPool2dBackward(dy: DeviceBuffer, g: Pool2dGeometry): DeviceBuffer {
-    const dx = this.mem.alloc(g.n * g.c * g.h * g.w, 'float32');
-    encodeAvgPool2dBackward(this.runtime, this.mem.encoder(), { dy: this.f32(dy), dx: dx.buffer, shape: g });
-    return wrap(dx);
+    return spatial.avgPool2dBackward(this.rec, dy, g);
   }
 
+  resizeBilinear(x: DeviceBuffer, g: ResizeGeometry): DeviceBuffer {
+    return spatial.resizeBilinear(this.rec, x, g);
+  }
+
+  // ---- fused row kernels (rowwise.ts) -------------------------------------------------------------
+
   softmax(kind: SoftmaxKind, x: DeviceBuffer, rows: number, cols: number): DeviceBuffer {
-    const y = this.mem.alloc(rows * cols, 'float32');
-    encodeSoftmax(this.runtime, this.mem.encoder(), { kind, x: this.f32(x), y: y.buffer, rows, cols });
-    return wrap(y);
+    return rowwise.softmax(this.rec, kind, x, rows, cols);
   }
 
   softmaxBackward(
@@ -345,29 +214,18 @@ export class WebGpuBackend implements Backend {
     rows: number,
     cols: number,
   ): DeviceBuffer {
-    const dx = this.mem.alloc(rows * cols, 'float32');
-    const args = { kind, y: this.f32(y), dy: this.f32(dy), dx: dx.buffer, rows, cols };
-    encodeSoftmaxBackward(this.runtime, this.mem.encoder(), args);
-    return wrap(dx);
+    return rowwise.softmaxBackward(this.rec, kind, y, dy, rows, cols);
   }
 
-  layerNorm(x: DeviceBuffer, gamma: DeviceBuffer, beta: DeviceBuffer, rows: number, d: number, eps: number) {
-    const [y, mean, rstd] = [
-      this.mem.alloc(rows * d, 'float32'),
-      ...[0, 1].map(() => this.mem.alloc(rows, 'float32')),
-    ];
-    encodeLayerNorm(this.runtime, this.mem.encoder(), {
-      x: this.f32(x),
-      gamma: this.f32(gamma),
-      beta: this.f32(beta),
-      y: y!.buffer,
-      mean: mean!.buffer,
-      rstd: rstd!.buffer,
-      rows,
-      d,
-      eps,
-    });
-    return { y: wrap(y!), mean: wrap(mean!), rstd: wrap(rstd!) };
+  layerNorm(
+    x: DeviceBuffer,
+    gamma: DeviceBuffer,
+    beta: DeviceBuffer,
+    rows: number,
+    d: number,
+    eps: number,
+  ): { y: DeviceBuffer; mean: DeviceBuffer; rstd: DeviceBuffer } {
+    return rowwise.layerNorm(this.rec, x, gamma, beta, rows, d, eps);
   }
 
   layerNormBackward(
@@ -378,45 +236,14 @@ export class WebGpuBackend implements Backend {
     rstd: DeviceBuffer,
     rows: number,
     d: number,
-  ) {
-    const dx = this.mem.alloc(rows * d, 'float32');
-    const dgamma = this.mem.alloc(d, 'float32');
-    const dbeta = this.mem.alloc(d, 'float32');
-    encodeLayerNormBackward(this.runtime, this.mem.encoder(), {
-      dy: this.f32(dy),
-      x: this.f32(x),
-      gamma: this.f32(gamma),
-      mean: this.f32(mean),
-      rstd: this.f32(rstd),
-      dx: dx.buffer,
-      dgamma: dgamma.buffer,
-      dbeta: dbeta.buffer,
-      rows,
-      d,
-    });
-    return { dx: wrap(dx), dgamma: wrap(dgamma), dbeta: wrap(dbeta) };
+  ): { dx: DeviceBuffer; dgamma: DeviceBuffer; dbeta: DeviceBuffer } {
+    return rowwise.layerNormBackward(this.rec, dy, x, gamma, mean, rstd, rows, d);
   }
 
-  resizeBilinear(x: DeviceBuffer, g: ResizeGeometry): DeviceBuffer {
-    const y = this.mem.alloc(g.n * g.c * g.hOut * g.wOut, 'float32');
-    encodeResizeBilinear(this.runtime, this.mem.encoder(), { x: this.f32(x), y: y.buffer, shape: g });
-    return wrap(y);
-  }
-
-  // ---- indexing and randomness --------------------------------------------------------------------
+  // ---- indexing and randomness (indexing.ts) ------------------------------------------------------
 
   embedding(weight: DeviceBuffer, indices: DeviceBuffer, count: number, dim: number): DeviceBuffer {
-    const w = handleOf(weight);
-    const out = this.mem.alloc(count * dim, 'float32');
-    encodeEmbedding(this.runtime, this.mem.encoder(), {
-      weight: w.buffer,
-      indices: this.i32(indices),
-      out: out.buffer,
-      n: count,
-      numEmbeddings: w.numel / dim,
-      dim,
-    });
-    return wrap(out);
+    return indexing.embedding(this.rec, weight, indices, count, dim);
   }
 
   embeddingBackward(
@@ -427,42 +254,18 @@ export class WebGpuBackend implements Backend {
     dim: number,
     paddingIdx: number | null,
   ): DeviceBuffer {
-    const dw = this.mem.alloc(rows * dim, 'float32');
-    encodeEmbeddingBackward(this.runtime, this.mem.encoder(), {
-      dy: this.f32(dy),
-      indices: this.i32(indices),
-      dweight: dw.buffer,
-      n: count,
-      numEmbeddings: rows,
-      dim,
-      paddingIdx: paddingIdx !== null && paddingIdx >= 0 && paddingIdx < rows ? paddingIdx : null,
-    });
-    return wrap(dw);
+    return indexing.embeddingBackward(this.rec, dy, indices, count, rows, dim, paddingIdx);
   }
 
   oneHot(targets: DeviceBuffer, count: number, classes: number, ignoreIndex: number): DeviceBuffer {
-    const out = this.mem.alloc(count * classes, 'float32');
-    encodeOneHot(this.runtime, this.mem.encoder(), {
-      targets: this.i32(targets),
-      out: out.buffer,
-      n: count,
-      classes,
-      ignoreIndex,
-    });
-    return wrap(out);
+    return indexing.oneHot(this.rec, targets, count, classes, ignoreIndex);
   }
 
   dropoutMask(numel: number, p: number, seed: number, offset: number): DeviceBuffer {
-    const mask = this.mem.alloc(numel, 'float32');
-    encodeDropoutMask(this.runtime, this.mem.encoder(), {
-      mask: mask.buffer,
-      n: numel,
-      options: { p, seed: philoxKey(seed), offset },
-    });
-    return wrap(mask);
+    return indexing.dropoutMask(this.rec, numel, p, seed, offset);
   }
 
-  // ---- optimizer updates --------------------------------------------------------------------------
+  // ---- optimizer updates (optimizer.ts) -----------------------------------------------------------
 
   sgdStep(
     param: DeviceBuffer,
@@ -471,13 +274,7 @@ export class WebGpuBackend implements Backend {
     numel: number,
     h: SgdHyper,
   ): void {
-    encodeSgd(this.runtime, this.mem.encoder(), {
-      grad: this.f32(grad),
-      param: this.f32(param),
-      momentumBuffer: momentumBuffer === null ? null : this.f32(momentumBuffer),
-      n: numel,
-      options: h,
-    });
+    optimizer.sgdStep(this.rec, param, grad, momentumBuffer, numel, h);
   }
 
   adamStep(
@@ -489,19 +286,10 @@ export class WebGpuBackend implements Backend {
     numel: number,
     h: AdamHyper,
   ): void {
-    encodeAdamUpdate(this.runtime, this.mem.encoder(), {
-      grad: this.f32(grad),
-      param: this.f32(param),
-      expAvg: this.f32(expAvg),
-      expAvgSq: this.f32(expAvgSq),
-      maxExpAvgSq: maxExpAvgSq === null ? null : this.f32(maxExpAvgSq),
-      n: numel,
-      options: { ...h, amsgrad: maxExpAvgSq !== null },
-      scalars: { stepSize: h.stepSize, biasCorrection2Sqrt: h.biasCorrection2Sqrt },
-    });
+    optimizer.adamStep(this.rec, param, grad, expAvg, expAvgSq, maxExpAvgSq, numel, h);
   }
 
-  // ---- fused causal attention ---------------------------------------------------------------------
+  // ---- fused causal attention (attention.ts) ------------------------------------------------------
 
   attention(
     q: DeviceBuffer,
@@ -509,17 +297,7 @@ export class WebGpuBackend implements Backend {
     v: DeviceBuffer,
     g: AttentionGeometry,
   ): { out: DeviceBuffer; probs: DeviceBuffer } {
-    const out = this.mem.alloc(g.heads * g.t * g.d, 'float32'); // (heads, t, d)
-    const probs = this.mem.alloc(g.heads * g.t * g.t, 'float32'); // (heads, t, t)
-    encodeAttention(this.runtime, this.mem.encoder(), {
-      q: this.f32(q),
-      k: this.f32(k),
-      v: this.f32(v),
-      out: out.buffer,
-      probs: probs.buffer,
-      g,
-    });
-    return { out: wrap(out), probs: wrap(probs) };
+    return attention.attention(this.rec, q, k, v, g);
   }
 
   attentionBackward(
@@ -531,37 +309,7 @@ export class WebGpuBackend implements Backend {
     dOut: DeviceBuffer,
     g: AttentionGeometry,
   ): { dq: DeviceBuffer; dk: DeviceBuffer; dv: DeviceBuffer } {
-    const numel = g.heads * g.t * g.d;
-    const [dq, dk, dv] = [0, 1, 2].map(() => this.mem.alloc(numel, 'float32')) as [
-      GpuHandle,
-      GpuHandle,
-      GpuHandle,
-    ];
-    encodeAttentionBackward(this.runtime, this.mem.encoder(), {
-      q: this.f32(q),
-      k: this.f32(k),
-      v: this.f32(v),
-      probs: this.f32(probs),
-      out: this.f32(out),
-      dOut: this.f32(dOut),
-      dq: dq.buffer,
-      dk: dk.buffer,
-      dv: dv.buffer,
-      g,
-    });
-    return { dq: wrap(dq), dk: wrap(dk), dv: wrap(dv) };
-  }
-
-  private f32(b: DeviceBuffer): GPUBuffer {
-    const h = handleOf(b);
-    if (h.dtype !== 'float32') throw new TypeError('webgpu backend: expected a float32 buffer');
-    return h.buffer;
-  }
-
-  private i32(b: DeviceBuffer): GPUBuffer {
-    const h = handleOf(b);
-    if (h.dtype !== 'int64') throw new TypeError('webgpu backend: expected an int64 (int32-backed) buffer');
-    return h.buffer;
+    return attention.attentionBackward(this.rec, q, k, v, probs, out, dOut, g);
   }
 }
 
