@@ -28,7 +28,7 @@ export const gptStyles = css`
   .stage + .stage::before {
     content: '→';
     color: #778;
-    padding: 0 0.3rem;
+    padding: 0 0.2rem;
   }
   .col {
     display: flex;
@@ -59,12 +59,11 @@ export const gptStyles = css`
     border-left: 5px solid #8fa8e8;
     border-radius: 4px;
     background: #eef;
-    padding: 0.2rem 0.35rem 0.25rem 0.3rem;
+    padding: 0.2rem 0.3rem 0.25rem 0.25rem;
     display: flex;
     flex-direction: column;
     align-items: stretch;
     gap: 0.12rem;
-    min-width: 6.5rem;
   }
   .block .title {
     font-weight: 600;
@@ -147,10 +146,10 @@ export function renderGpt(g: GptPicture) {
         <div class="col">
           <span class="part">ln_f <small>${g.width}</small></span>
           <span class="part lm">lm_head <small>${g.width}→${g.vocab}</small></span>
-          <span class="note">tied to wte</span>
+          <span class="note">weight tied to wte</span>
+          <span class="note">↓ ${g.vocab} logits</span>
         </div>
       </div>
-      <div class="stage"><span class="note">${g.vocab} logits</span></div>
     </div>
     <figcaption>
       GPT, ${formatCount(g.parameters)} parameters: ${g.layers} ${g.layers === 1 ? 'block' : 'blocks'} of
