@@ -2,8 +2,9 @@
  * The sandbox page's text mode (issues 14 and 15), in headless Chromium: `/?dataset=text&preset=gpt-tiny`
  * shows the text trainer in place of the 2-D stage, its first 1366x768 screen holding the Train button, the
  * loss chart, a sample, one attention heatmap per head and the GPT drawn as its n_layer blocks; the Model
- * picker lists the GPT presets; it trains a few steps, its learning rate changes live; back to spirals the
- * usual stage returns; a 390x844 phone never scrolls sideways; axe-core finds nothing serious or critical.
+ * picker lists the GPT presets; it trains a few steps, its learning rate changes live; a ckpt.pt and meta.pkl
+ * dropped on the page go to the text trainer; back to spirals the usual stage returns; a 390x844 phone never
+ * scrolls sideways; axe-core finds nothing serious or critical.
  * Screenshots: test-artifacts/sandbox-text-1366.png, sandbox-text-390.png (and -full).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -144,6 +145,26 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
     expect(points.filter((p) => p.trainLoss !== undefined).length).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: join(artifacts, 'sandbox-text-1366.png') });
     expect(await serious(page)).toEqual([]);
+  });
+
+  it('gives a ckpt.pt and meta.pkl dropped anywhere on the page to the text trainer', async () => {
+    const step = await page.$eval(trainer, (t) => (t as unknown as TextTrainerView).step);
+    const message = await page.evaluate(async () => {
+      const t = document.querySelector('pth-text-trainer') as unknown as {
+        run: { target: { save(): Promise<{ ckpt: Uint8Array; meta: Uint8Array }> } };
+        message: string;
+      };
+      const { ckpt, meta } = await t.run.target.save();
+      const files = new DataTransfer();
+      files.items.add(new File([ckpt as BlobPart], 'ckpt.pt'));
+      files.items.add(new File([meta as BlobPart], 'meta.pkl'));
+      const drop = new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true });
+      document.getElementById('h-text')?.dispatchEvent(drop);
+      for (let i = 0; i < 200 && !t.message.startsWith('opened'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      return t.message;
+    });
+    expect(message).toBe(`opened ckpt.pt with meta.pkl at step ${step}`);
   });
 
   it('goes back to the usual stage when the dataset is spirals again', async () => {
