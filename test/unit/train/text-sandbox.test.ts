@@ -57,7 +57,8 @@ describe('the text sandbox', () => {
     const moments = box.optimizer.state.size;
     expect(moments).toBeGreaterThan(0);
     box.applyLive({ lr: 2e-3, wd: 0.05, batch: 2 });
-    expect(box.optimizer.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([
+    const groups = box.optimizer.paramGroups as unknown as { lr: number; weightDecay: number }[];
+    expect(groups.map((g) => [g.lr, g.weightDecay])).toEqual([
       [2e-3, 0.05],
       [2e-3, 0], // nanoGPT's no-decay group keeps its 0
     ]);
