@@ -3,8 +3,8 @@
  * shows the text trainer in place of the 2-D stage, its first 1366x768 screen holding the Train button, the
  * loss chart, a sample, one attention heatmap per head and the GPT drawn as its n_layer blocks; the Model
  * picker lists the GPT presets; it trains a few steps, its learning rate changes live; a ckpt.pt and meta.pkl
- * dropped on the page go to the text trainer; back to spirals the usual stage returns; a 390x844 phone never
- * scrolls sideways; axe-core finds nothing serious or critical.
+ * dropped on the page go to the text trainer; Reset starts over; back to spirals the usual stage returns; a
+ * 390x844 phone never scrolls sideways; axe-core finds nothing serious or critical.
  * Screenshots: test-artifacts/sandbox-text-1366.png, sandbox-text-390.png (and -full).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -165,6 +165,30 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
       return t.message;
     });
     expect(message).toBe(`opened ckpt.pt with meta.pkl at step ${step}`);
+  });
+
+  it('starts over with Reset: step 0, the chart cleared, a sample of the fresh model', async () => {
+    await page.evaluate(() => {
+      const root = document.querySelector('pth-text-trainer')?.shadowRoot;
+      const reset = [...(root?.querySelectorAll('button') ?? [])].find(
+        (b) => b.textContent?.trim() === 'Reset',
+      );
+      reset?.click();
+    });
+    await page.waitForFunction(
+      () => {
+        const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerView;
+        return t.step === 0 && t.sampleStep === 0 && t.maps !== undefined;
+      },
+      { timeout: 60_000 },
+    );
+    const points = await page.$eval(`${trainer} >>> pth-loss-chart`, (c) => c.points);
+    expect(points.map((p) => [p.step, p.trainLoss, p.heldOutLoss !== undefined])).toEqual([
+      [0, undefined, true],
+    ]);
+    expect(await page.$eval(`${trainer} >>> pth-status >>> [role=status]`, (s) => s.textContent)).toMatch(
+      /^step 0 · loss —/,
+    );
   });
 
   it('goes back to the usual stage when the dataset is spirals again', async () => {

@@ -1,9 +1,9 @@
 /**
  * `<pth-text-trainer preset="gpt-tiny">` (or `gpt-baby`; optional `seed`, `lr`, `batch`, `wd`): a GPT learning
- * the shipped English corpus character by character. Train/Pause, the status line, the train and validation
- * loss chart, a sample printed live as it trains, one attention heatmap per head, the GPT as its blocks
- * (`<pth-network>`), Save (nanoGPT's ckpt.pt and meta.pkl) and Open (or drop) a nanoGPT ckpt.pt with its
- * meta.pkl to sample from it and continue training. The views sit side by side where the element is wide and
+ * the shipped English corpus character by character. Train/Pause, Reset, the status line, the train and
+ * validation loss chart, a sample printed live as it trains, one attention heatmap per head, the GPT as its
+ * blocks (`<pth-network>`), Save (nanoGPT's ckpt.pt and meta.pkl) and Open (or drop) a nanoGPT ckpt.pt with
+ * its meta.pkl to sample from it and continue training. The views sit side by side where the element is wide and
  * in one column where it is narrow. `<pth-trainer dataset="text" preset="gpt">` and the sandbox page's
  * `dataset=text` show this element.
  *
@@ -155,6 +155,8 @@ export class PthTextTrainer extends LitElement {
   ];
 
   private run: TextRun | undefined;
+  /** Counts builds: a reset run's last step, finishing after the reset, must not reach the new views. */
+  private generation = 0;
 
   constructor() {
     super();
@@ -205,8 +207,12 @@ export class PthTextTrainer extends LitElement {
         loadTextCorpus(this.corpus || undefined),
         this.backend ?? pageBackend(),
       ]);
-      const chart = () => this.renderRoot.querySelector('pth-loss-chart') as PthLossChart | null;
-      const status = () => this.renderRoot.querySelector('pth-status') as PthStatus | null;
+      const generation = ++this.generation;
+      const current = () => generation === this.generation;
+      const chart = () =>
+        current() ? (this.renderRoot.querySelector('pth-loss-chart') as PthLossChart | null) : null;
+      const status = () =>
+        current() ? (this.renderRoot.querySelector('pth-status') as PthStatus | null) : null;
       this.run = TextRun.create(text, this.setup, backend, {
         onStep: (r) => {
           Object.assign(status() ?? {}, { step: r.step, loss: r.loss, accuracy: undefined });
@@ -214,10 +220,12 @@ export class PthTextTrainer extends LitElement {
         },
         onMetrics: (e, step) => chart()?.push({ step, heldOutLoss: e.loss }),
         onSample: (s, step) => {
+          if (!current()) return;
           this.sample = s;
           this.sampleStep = step;
         },
         onAttention: (maps, tokens) => {
+          if (!current()) return;
           this.maps = maps;
           this.tokens = tokens;
         },
@@ -241,6 +249,20 @@ export class PthTextTrainer extends LitElement {
   private showModel(): void {
     const config = this.run?.target.model.config;
     if (config !== undefined) this.picture = describeNetwork({ type: 'GPT', ...config }, [], []);
+  }
+
+  /** Start over: a fresh GPT of the same setup (its seed's initialisation), the chart and sample cleared. */
+  async reset(): Promise<void> {
+    if (this.run === undefined) return;
+    this.run.pause();
+    this.run = undefined;
+    this.ready = false;
+    (this.renderRoot.querySelector('pth-loss-chart') as PthLossChart | null)?.reset();
+    Object.assign(this.renderRoot.querySelector('pth-status') ?? {}, { step: 0, loss: undefined });
+    this.sample = '';
+    this.sampleStep = undefined;
+    this.maps = undefined;
+    await this.build();
   }
 
   /** Train, or pause when training (the Train button; the sandbox page's "k"). */
@@ -322,6 +344,7 @@ export class PthTextTrainer extends LitElement {
               : html`<span aria-hidden="true">▶ </span>Train`
           }
         </button>
+        <button ?disabled=${!this.ready} @click=${() => void this.reset()}>Reset</button>
         <button ?disabled=${!this.ready} @click=${() => void this.save()}>Save ckpt.pt + meta.pkl</button>
         <label
           >Open ckpt.pt (+ meta.pkl)
