@@ -17,6 +17,7 @@ import { csvData, isCsvFile, keepCsv } from './csv-source.ts';
 import { clearDigit, readDigit } from './digit.ts';
 import { showModes } from './modes-panel.ts';
 import { copyLink, fillSelect, isLiveKey, onlyLiveChanges, readForm, showSetup } from './setup-form.ts';
+import { TextStage } from './text-stage.ts';
 import { DatasetError } from '../train/datasets/index.ts';
 import {
   Hints,
@@ -97,13 +98,18 @@ const device: Promise<Backend> = selectBackend('auto').then((selected) => {
   return selected.backend;
 });
 
+/** dataset=text: the GPT's trainer in place of the stage's views (text-stage.ts). */
+const text = new TextStage(byId('text-section'), form, device);
+
 /** What Undo brings back after a change of data or architecture: the setup and the weights before it. */
 let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
 
 /** Rebuilds for `setup` (a change of data, architecture, optimizer or seed resets the run). */
 async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<void> {
   pause();
-  if (!keepUndo && sandbox !== undefined) await rememberForUndo();
+  if (setup.dataset === 'text') return text.show(setup);
+  const fromText = text.hide();
+  if (!keepUndo && !fromText && sandbox !== undefined) await rememberForUndo();
   let next: Sandbox;
   try {
     next = await Sandbox.create(setup, source, await device);
@@ -349,6 +355,7 @@ function play(): void {
 }
 
 function togglePlay(): void {
+  if (text.toggle()) return;
   if (controller?.running === true) {
     pause();
     buttons.train.focus();
@@ -414,13 +421,15 @@ editor.addEventListener(
  * kept); anything else rebuilds the run (with an Undo). True when the change was live.
  */
 function applyForm(): boolean {
-  const { setup, problems } = readForm(form, sandbox.setup);
+  const current = text.setup ?? sandbox.setup;
+  const { setup, problems } = readForm(form, current);
   byId('problems').textContent = problems.join(' ');
-  if (!onlyLiveChanges(setup, sandbox.setup)) {
+  if (!onlyLiveChanges(setup, current)) {
     void apply(setup, false);
     return false;
   }
   const change = { lr: setup.lr, wd: setup.wd, batch: setup.batch };
+  if (text.applyLive(change)) return true;
   controller?.change((s) => {
     s.applyLive(change);
     history.replaceState(null, '', `?${serializeSetup(s.setup)}`);
@@ -452,7 +461,7 @@ async function useCsv(file: File): Promise<void> {
     return;
   }
   byId('problems').textContent = '';
-  const { arch: _own, ...setup } = sandbox.setup;
+  const { arch: _own, ...setup } = text.setup ?? sandbox.setup;
   await apply({ ...setup, dataset: 'csv' }, false);
   status.note = `training on ${file.name}`;
 }

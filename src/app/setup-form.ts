@@ -3,6 +3,7 @@
  * live change (learning rate, weight decay, batch size: applied to the running optimizer) from one that
  * rebuilds the run, and "Copy link".
  */
+import { gptPresetNames, presetLabels, presetNames } from '../train/presets.ts';
 import { type Setup, parseSetup } from '../train/setup.ts';
 
 /** The setup's keys the form edits (the others, noise, n and arch, come from the URL). */
@@ -24,10 +25,13 @@ export function fillSelect(
   select.replaceChildren(...values.map((v) => new Option(labels?.[v] ?? v, v)));
 }
 
-/** The form shows `setup`; the Model select names an architecture of one's own as such, not as the preset. */
+/**
+ * The form shows `setup`: the Model select lists the presets of its data (the GPTs for text); it names an
+ * architecture of one's own as such, not as the preset.
+ */
 export function showSetup(form: HTMLFormElement, setup: Setup): void {
+  fillSelect(form, 'preset', setup.dataset === 'text' ? gptPresetNames : presetNames, presetLabels);
   const presets = form.elements.namedItem('preset') as HTMLSelectElement;
-  presets.querySelector(`option[value=${customPreset}]`)?.remove();
   if (setup.arch !== undefined)
     presets.add(new Option('Custom architecture (edited or from a file)', customPreset));
   for (const key of formKeys) (form.elements.namedItem(key) as HTMLInputElement).value = String(setup[key]);
@@ -42,6 +46,12 @@ export function readForm(form: HTMLFormElement, current: Setup): { setup: Setup;
   // Picking a preset means that preset: the architecture of one's own (arch) goes; other changes keep it.
   if (values.get('preset') === customPreset) query.set('preset', current.preset);
   else if (current.arch !== undefined || values.get('preset') !== current.preset) query.delete('arch');
+  // Into or out of text: another family of models, trained its own way, from its defaults.
+  if ((values.get('dataset') === 'text') !== (current.dataset === 'text'))
+    for (const key of ['preset', 'optim', 'lr', 'wd', 'batch', 'arch']) query.delete(key);
+  // A text preset of its own: its own learning rate and batch size.
+  else if (current.dataset === 'text' && values.get('preset') !== current.preset)
+    for (const key of ['lr', 'batch']) query.delete(key);
   return parseSetup(query);
 }
 

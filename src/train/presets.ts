@@ -1,17 +1,52 @@
 /**
  * The sandbox's model presets: architecture specs (DESIGN.md's JSON, torch.nn's names) for a dataset's
- * input and output sizes. Plain data; the URL names a preset, `presetSpec` builds its spec.
+ * input and output sizes, and the GPT presets of the text dataset (nanoGPT's GPTConfig names, with the
+ * batch size and learning rate each trains with). Plain data; the URL names a preset, `presetSpec` builds
+ * its spec.
  */
+import type { GPTConfig } from '../nn/gpt/config.ts';
 import type { ModuleSpec } from '../nn/index.ts';
 
+/** The presets of the tabular and image datasets. */
 export const presetNames = ['linear', 'mlp', 'deep', 'cnn'] as const;
-export type PresetName = (typeof presetNames)[number];
+/** The presets of the text dataset: GPTs. */
+export const gptPresetNames = ['gpt-tiny', 'gpt-baby'] as const;
+export type GptPresetName = (typeof gptPresetNames)[number];
+export type PresetName = (typeof presetNames)[number] | GptPresetName;
+/** Every preset a URL may name. */
+export const allPresetNames: readonly PresetName[] = [...presetNames, ...gptPresetNames];
+
+export function isGptPreset(name: string): name is GptPresetName {
+  return (gptPresetNames as readonly string[]).includes(name);
+}
+
+/** The model sizes of each GPT preset (the vocabulary is the corpus's), and how it trains. */
+export const gptPresets: Readonly<
+  Record<GptPresetName, { label: string; config: Omit<GPTConfig, 'vocab_size'>; batch: number; lr: number }>
+> = {
+  // Learns words in about a minute on a laptop's GPU.
+  'gpt-tiny': {
+    label: 'Tiny GPT: 2 layers, 2 heads, 64 wide, 32 characters of context',
+    config: { n_layer: 2, n_head: 2, n_embd: 64, block_size: 32, dropout: 0, bias: true },
+    batch: 16,
+    lr: 3e-3,
+  },
+  // A smaller sibling of nanoGPT's "baby GPT" (shakespeare_char: 6 layers, 6 heads, 384 wide, 256 context).
+  'gpt-baby': {
+    label: 'Baby GPT: 4 layers, 4 heads, 128 wide, 64 characters of context',
+    config: { n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0, bias: true },
+    batch: 16,
+    lr: 1e-3,
+  },
+};
 
 export const presetLabels: Record<PresetName, string> = {
   linear: 'Linear (no hidden layer)',
   mlp: 'MLP: one hidden layer of 16',
   deep: 'Deep MLP: three hidden layers of 32',
   cnn: 'Small CNN (images only)',
+  'gpt-tiny': gptPresets['gpt-tiny'].label,
+  'gpt-baby': gptPresets['gpt-baby'].label,
 };
 
 export interface PresetShape {
@@ -23,6 +58,7 @@ export interface PresetShape {
   imageShape?: readonly [number, number, number];
 }
 
+/** A preset's spec; a GPT preset's vocabulary is `shape.outputs` (its `features` are ignored). */
 export function presetSpec(name: PresetName, shape: PresetShape): ModuleSpec {
   const flatten = shape.imageShape === undefined ? [] : [{ type: 'Flatten' }];
   const linear = (inFeatures: number, outFeatures: number) => ({
@@ -70,5 +106,8 @@ export function presetSpec(name: PresetName, shape: PresetShape): ModuleSpec {
         ],
       };
     }
+    case 'gpt-tiny':
+    case 'gpt-baby':
+      return { type: 'GPT', vocab_size: shape.outputs, ...gptPresets[name].config };
   }
 }

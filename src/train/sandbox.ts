@@ -27,6 +27,7 @@ export const syntheticSource: DataSource = async (setup) => {
   if (setup.dataset === 'mnist') throw new Error('this page has no MNIST source');
   if (setup.dataset === 'csv')
     throw new Error('dataset=csv needs the CSV file itself (the sandbox page keeps it)');
+  if (setup.dataset === 'text') throw new Error('dataset=text is trained by a TextSandbox (text-sandbox.ts)');
   return makeSynthetic(setup.dataset, { n: setup.n, noise: setup.noise, seed: setup.seed });
 };
 

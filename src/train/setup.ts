@@ -8,10 +8,23 @@
  */
 import type { ModuleSpec } from '../nn/index.ts';
 import { type OptimizerName, optimizerNames } from '../optim/registry.ts';
-import { presetNames, type PresetName } from './presets.ts';
+import { type PresetName, allPresetNames, gptPresets, isGptPreset } from './presets.ts';
 
-/** `csv` is a CSV file of the person's own: the page keeps its text (a URL cannot carry it). */
-export const datasetNames = ['spirals', 'moons', 'circles', 'xor', 'blobs', 'sine', 'mnist', 'csv'] as const;
+/**
+ * `csv` is a CSV file of the person's own: the page keeps its text (a URL cannot carry it). `text` is the
+ * character-level corpus, trained by a GPT preset (the text sandbox, text-sandbox.ts).
+ */
+export const datasetNames = [
+  'spirals',
+  'moons',
+  'circles',
+  'xor',
+  'blobs',
+  'sine',
+  'mnist',
+  'csv',
+  'text',
+] as const;
 export type DatasetName = (typeof datasetNames)[number];
 // The optimizers are the registry's (src/optim/registry.ts); re-exported for the page and the tests.
 export { type OptimizerName, optimizerNames };
@@ -91,7 +104,7 @@ export function parseSetup(query: string | URLSearchParams): ParsedSetup {
         setName(key, value, datasetNames, (v) => (setup.dataset = v), problems);
         break;
       case 'preset':
-        setName(key, value, presetNames, (v) => (setup.preset = v), problems);
+        setName(key, value, allPresetNames, (v) => (setup.preset = v), problems);
         break;
       case 'optim':
         setName(key, value, optimizerNames, (v) => (setup.optim = v), problems);
@@ -128,7 +141,37 @@ export function parseSetup(query: string | URLSearchParams): ParsedSetup {
     problems.push(`preset=cnn needs image data (dataset=mnist); using preset=${defaultSetup.preset}`);
     setup.preset = defaultSetup.preset;
   }
+  if (setup.dataset === 'text') textSetup(setup, seen, problems);
+  else if (isGptPreset(setup.preset)) {
+    problems.push(`preset=${setup.preset} needs text (dataset=text); using preset=${defaultSetup.preset}`);
+    setup.preset = defaultSetup.preset;
+  }
   return { setup, problems };
+}
+
+/**
+ * The text dataset trains a GPT preset as nanoGPT does: AdamW with weight decay 0.1, and the preset's
+ * learning rate and batch size where the URL does not give them. An architecture of one's own (`arch`)
+ * is not taken here: a GPT of another size comes as a nanoGPT ckpt.pt.
+ */
+function textSetup(setup: Setup, given: ReadonlySet<string>, problems: string[]): void {
+  if (!isGptPreset(setup.preset)) {
+    if (given.has('preset'))
+      problems.push(`dataset=text needs a GPT preset (gpt-tiny, gpt-baby); using preset=gpt-tiny`);
+    setup.preset = 'gpt-tiny';
+  }
+  if (setup.arch !== undefined) {
+    problems.push('dataset=text trains a GPT preset; the arch is ignored');
+    delete setup.arch;
+  }
+  if (setup.optim !== 'adamw') {
+    if (given.has('optim')) problems.push(`dataset=text trains with AdamW (nanoGPT's); using optim=adamw`);
+    setup.optim = 'adamw';
+  }
+  const preset = gptPresets[setup.preset];
+  if (!given.has('lr')) setup.lr = preset.lr;
+  if (!given.has('batch')) setup.batch = preset.batch;
+  if (!given.has('wd')) setup.wd = 0.1;
 }
 
 function setName<T extends string>(
@@ -162,6 +205,8 @@ function parseArch(text: string): ModuleSpec | string {
 export function serializeSetup(setup: Setup): string {
   const params = new URLSearchParams();
   for (const key of order) {
+    // The text corpus has no noise or row count.
+    if (setup.dataset === 'text' && (key === 'noise' || key === 'n')) continue;
     const value = setup[key];
     if (value !== undefined)
       params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));

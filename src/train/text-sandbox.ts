@@ -6,39 +6,20 @@
  * for a prompt, and saves and opens nanoGPT's ckpt.pt and meta.pkl. Plain TypeScript: no DOM.
  */
 import type { GPT } from '../nn/gpt/index.ts';
-import { type AttentionMaps, type GPTConfig, attentionMaps, generate } from '../nn/gpt/index.ts';
+import { type AttentionMaps, attentionMaps, generate } from '../nn/gpt/index.ts';
 import { buildModule } from '../nn/index.ts';
-import { type AnyOptimizer, createOptimizerFor } from '../optim/index.ts';
+import { type AnyOptimizer, createOptimizerFor, setHyperparameters } from '../optim/index.ts';
 import { type Backend, Generator, cpu, fromHost, noGrad } from '../tensor/index.ts';
 import { type CharVocab, type TextData, textBatch, vocabFromChars } from './datasets/text.ts';
 import { TrainError } from './errors.ts';
+import { type GptPresetName, gptPresetNames, gptPresets, presetSpec } from './presets.ts';
 import { loadNanoGpt, saveNanoGpt } from './nanogpt.ts';
 import { type CharMeta, readMetaPkl, writeMetaPkl } from './nanogpt-meta.ts';
 import type { Evaluation } from './sandbox.ts';
 import { type BatchSource, type StepRecord, Trainer, computeLoss } from './trainer.ts';
 
-export const gptPresetNames = ['gpt-tiny', 'gpt-baby'] as const;
-export type GptPresetName = (typeof gptPresetNames)[number];
-
-/** The model sizes of each preset (the vocabulary is the corpus's). */
-export const gptPresets: Readonly<
-  Record<GptPresetName, { label: string; config: Omit<GPTConfig, 'vocab_size'>; batch: number; lr: number }>
-> = {
-  // Learns words in about a minute on a laptop's GPU.
-  'gpt-tiny': {
-    label: 'Tiny GPT: 2 layers, 2 heads, 64 wide, 32 characters of context',
-    config: { n_layer: 2, n_head: 2, n_embd: 64, block_size: 32, dropout: 0, bias: true },
-    batch: 16,
-    lr: 3e-3,
-  },
-  // A smaller sibling of nanoGPT's "baby GPT" (shakespeare_char: 6 layers, 6 heads, 384 wide, 256 context).
-  'gpt-baby': {
-    label: 'Baby GPT: 4 layers, 4 heads, 128 wide, 64 characters of context',
-    config: { n_layer: 4, n_head: 4, n_embd: 128, block_size: 64, dropout: 0, bias: true },
-    batch: 16,
-    lr: 1e-3,
-  },
-};
+// The GPT presets are the sandbox's (presets.ts); re-exported for the text trainer and the tests.
+export { type GptPresetName, gptPresetNames, gptPresets };
 
 export interface TextSetup {
   preset: GptPresetName;
@@ -46,7 +27,12 @@ export interface TextSetup {
   /** Defaults to the preset's. */
   lr?: number;
   batch?: number;
+  /** AdamW's weight_decay on the decayed group; nanoGPT's 0.1 by default. */
+  wd?: number;
 }
+
+/** What changes while training (the page's live settings): the optimizer's at its next step, the batch size at the next batch. */
+export type TextLiveSettings = Partial<Pick<TextSetup, 'lr' | 'wd' | 'batch'>>;
 
 /** Windows of the training ids, drawn from a generator seeded by (seed, step): a resumed run draws the same. */
 function windows(ids: Int32Array, blockSize: number, seed: number): BatchSource {
@@ -63,37 +49,55 @@ function windows(ids: Int32Array, blockSize: number, seed: number): BatchSource 
 const EVAL_BATCHES = 4;
 
 export class TextSandbox {
-  readonly trainer: Trainer;
+  trainer: Trainer;
 
   private constructor(
     readonly text: TextData,
     readonly model: GPT,
     readonly optimizer: AnyOptimizer,
-    readonly setup: Required<TextSetup>,
+    /** The setup in effect: live changes (`applyLive`) update lr, wd and batch here. */
+    public setup: Required<TextSetup>,
     readonly backend: Backend,
     startStep: number,
     /** nanoGPT's best_val_loss, carried into a saved ckpt.pt. */
     private bestValLoss = 1e9,
   ) {
-    this.trainer = new Trainer({
-      model,
-      optimizer,
-      data: windows(text.train, model.config.block_size, setup.seed),
-      batchSize: setup.batch,
+    this.trainer = this.makeTrainer(startStep);
+  }
+
+  private makeTrainer(startStep: number): Trainer {
+    return new Trainer({
+      model: this.model,
+      optimizer: this.optimizer,
+      data: windows(this.text.train, this.model.config.block_size, this.setup.seed),
+      batchSize: this.setup.batch,
       loss: 'cross_entropy',
-      backend,
+      backend: this.backend,
       startStep,
       clipGradNorm: 1,
     });
   }
 
+  /** Learning rate and weight decay at the optimizer's next step (its moments kept), batch size at the next batch. */
+  applyLive(change: TextLiveSettings): void {
+    if (change.batch !== undefined && !(Number.isSafeInteger(change.batch) && change.batch >= 1))
+      throw new RangeError(`batch size must be a whole number >= 1, got ${change.batch}`);
+    const next = { ...this.setup, ...change };
+    setHyperparameters(this.optimizer, { lr: next.lr, weightDecay: next.wd });
+    this.setup = next;
+    if (change.batch !== undefined) {
+      const lastLoss = this.trainer.lastLoss;
+      this.trainer = this.makeTrainer(this.trainer.step);
+      this.trainer.lastLoss = lastLoss;
+    }
+  }
+
   /** A fresh GPT of the preset's size over the corpus's vocabulary, from the registry's GPT entry. */
   static create(text: TextData, setup: TextSetup, backend: Backend = cpu): TextSandbox {
-    const preset = gptPresets[setup.preset];
-    const full = { lr: preset.lr, batch: preset.batch, ...setup };
-    const spec = { type: 'GPT', vocab_size: text.vocab.vocabSize, ...preset.config };
+    const full = fullSetup(setup);
+    const spec = presetSpec(setup.preset, { features: 0, outputs: text.vocab.vocabSize });
     const model = buildModule(spec, { backend, generator: new Generator(setup.seed) }) as GPT;
-    return new TextSandbox(text, model, textOptimizer(model, full.lr), full, backend, 0);
+    return new TextSandbox(text, model, textOptimizer(model, full.lr, full.wd), full, backend, 0);
   }
 
   /**
@@ -114,9 +118,9 @@ export class TextSandbox {
         `the meta.pkl has ${vocab.vocabSize} characters but the model only ${model.config.vocab_size} ids`,
       );
     const data = meta === undefined ? text : reencode(text, vocab);
-    const optimizer = textOptimizer(model, setup.lr ?? gptPresets[setup.preset].lr);
+    const full = fullSetup(setup);
+    const optimizer = textOptimizer(model, full.lr, full.wd);
     if (checkpoint.optimizer !== null) optimizer.loadStateDict(checkpoint.optimizer);
-    const full = { lr: gptPresets[setup.preset].lr, batch: gptPresets[setup.preset].batch, ...setup };
     return new TextSandbox(data, model, optimizer, full, backend, checkpoint.iterNum, checkpoint.bestValLoss);
   }
 
@@ -186,7 +190,7 @@ export class TextSandbox {
         batch_size: BigInt(this.setup.batch),
         learning_rate: this.setup.lr,
         grad_clip: 1,
-        weight_decay: 0.1,
+        weight_decay: this.setup.wd,
         beta1: 0.9,
         beta2: 0.99,
       },
@@ -200,9 +204,15 @@ export class TextSandbox {
   }
 }
 
-/** nanoGPT shakespeare_char's AdamW: its two groups, weight decay 0.1, betas (0.9, 0.99). */
-function textOptimizer(model: GPT, lr: number): AnyOptimizer {
-  return createOptimizerFor('adamw', model, { lr, weightDecay: 0.1, betas: [0.9, 0.99] });
+/** The preset's learning rate and batch size and nanoGPT's weight decay where `setup` gives none. */
+function fullSetup(setup: TextSetup): Required<TextSetup> {
+  const preset = gptPresets[setup.preset];
+  return { lr: preset.lr, batch: preset.batch, wd: 0.1, ...setup };
+}
+
+/** nanoGPT shakespeare_char's AdamW: its two groups, weight decay 0.1 by default, betas (0.9, 0.99). */
+function textOptimizer(model: GPT, lr: number, weightDecay: number): AnyOptimizer {
+  return createOptimizerFor('adamw', model, { lr, weightDecay, betas: [0.9, 0.99] });
 }
 
 function vocabOf(meta: CharMeta): CharVocab {

@@ -9,7 +9,9 @@ import { LitElement, css, html } from 'lit';
 import type { AttentionMaps } from '../../nn/gpt/attention-maps.ts';
 import { sharedStyles } from '../shared.styles.ts';
 
-const CELL = 12;
+/** Pixels per query and key; the prompt's characters are written along the top and the left. */
+const CELL = 7;
+const MARGIN = 10;
 
 export class PthAttention extends LitElement {
   static override properties = {
@@ -33,7 +35,7 @@ export class PthAttention extends LitElement {
       }
       canvas {
         display: block;
-        image-rendering: pixelated;
+        max-width: 100%;
         border: 1px solid #ccc;
       }
     `,
@@ -56,8 +58,8 @@ export class PthAttention extends LitElement {
           html`<figure part="head">
             <canvas
               data-head=${h}
-              width=${m.t * CELL}
-              height=${m.t * CELL}
+              width=${MARGIN + m.t * CELL}
+              height=${MARGIN + m.t * CELL}
               role="img"
               aria-label=${`block ${m.layer} head ${h}: where each character of ${JSON.stringify(prompt)} looks`}
             ></canvas>
@@ -76,11 +78,20 @@ export class PthAttention extends LitElement {
       if (ctx === null) continue;
       ctx.fillStyle = '#fff';
       ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.fillStyle = '#444';
+      ctx.font = `${CELL + 1}px monospace`;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      this.tokens.slice(0, m.t).forEach((ch, k) => {
+        const mid = MARGIN + k * CELL + CELL / 2;
+        ctx.fillText(ch, mid, MARGIN / 2); // keys across the top
+        ctx.fillText(ch, MARGIN / 2, mid); // queries down the left
+      });
       for (let i = 0; i < m.t; i++)
         for (let j = 0; j <= i; j++) {
           const w = m.weights[(h * m.t + i) * m.t + j] ?? 0; // (heads, T, T): query i on key j
           ctx.fillStyle = `rgba(20, 60, 160, ${Math.min(1, w).toFixed(3)})`;
-          ctx.fillRect(j * CELL, i * CELL, CELL, CELL);
+          ctx.fillRect(MARGIN + j * CELL, MARGIN + i * CELL, CELL, CELL);
         }
     }
   }

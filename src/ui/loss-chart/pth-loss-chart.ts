@@ -6,7 +6,8 @@
  * A thin view: call `push(point)` per step (held-out loss and accuracy may be missing on most steps), or set
  * `points`; `reset()` clears it. The per-batch loss is drawn faint with its smoothed line (an exponential
  * moving average, TensorBoard's weight 0.9) over it; `logScale` puts the losses on a log axis (the checkbox
- * sets it and fires `pth-scale`, so a page can keep the choice).
+ * sets it and fires `pth-scale`, so a page can keep the choice); `no-accuracy` leaves the accuracy axis out
+ * (a language model's loss alone).
  *
  * @fires pth-scale - detail: { logScale }, after the log-scale checkbox changed.
  * @csspart plot - the element uPlot draws in.
@@ -34,6 +35,7 @@ export class PthLossChart extends LitElement {
     points: { attribute: false },
     label: { type: String },
     logScale: { type: Boolean, attribute: 'log-scale' },
+    noAccuracy: { type: Boolean, attribute: 'no-accuracy' },
   };
 
   declare points: LossPoint[];
@@ -41,6 +43,8 @@ export class PthLossChart extends LitElement {
   declare label: string;
   /** Losses on a logarithmic axis. */
   declare logScale: boolean;
+  /** No accuracy axis or series (set before the chart is first drawn). */
+  declare noAccuracy: boolean;
 
   static override styles = [sharedStyles, ...lossChartStyles];
 
@@ -51,6 +55,7 @@ export class PthLossChart extends LitElement {
     this.points = [];
     this.label = 'Loss and accuracy by step';
     this.logScale = false;
+    this.noAccuracy = false;
   }
 
   push(point: LossPoint): void {
@@ -98,13 +103,14 @@ export class PthLossChart extends LitElement {
       ema = ema === undefined ? q.trainLoss : 0.9 * ema + 0.1 * q.trainLoss;
       return ema;
     });
-    return [
+    const losses: uPlot.AlignedData = [
       p.map((q) => q.step),
       pick((q) => q.trainLoss),
       smoothed,
       pick((q) => q.heldOutLoss),
-      pick((q) => (q.accuracy === undefined ? undefined : q.accuracy * 100)),
     ];
+    if (this.noAccuracy) return losses;
+    return [...losses, pick((q) => (q.accuracy === undefined ? undefined : q.accuracy * 100))];
   }
 
   private options(width: number): uPlot.Options {
@@ -120,7 +126,7 @@ export class PthLossChart extends LitElement {
       axes: [
         { label: 'step' },
         { label: 'loss', scale: 'y' },
-        { label: 'accuracy %', scale: 'pct', side: 1, grid: { show: false } },
+        ...(this.noAccuracy ? [] : [{ label: 'accuracy %', scale: 'pct', side: 1, grid: { show: false } }]),
       ],
       series: [
         { label: 'step' },
@@ -133,7 +139,18 @@ export class PthLossChart extends LitElement {
         },
         { label: 'train loss (smoothed)', stroke: '#2a5bd7', width: 2, scale: 'y', spanGaps: true },
         { label: 'held-out loss', stroke: '#e8710a', width: 1.5, scale: 'y', spanGaps: true },
-        { label: 'accuracy', stroke: '#188038', width: 1.5, scale: 'pct', spanGaps: true, dash: [4, 3] },
+        ...(this.noAccuracy
+          ? []
+          : [
+              {
+                label: 'accuracy',
+                stroke: '#188038',
+                width: 1.5,
+                scale: 'pct',
+                spanGaps: true,
+                dash: [4, 3],
+              },
+            ]),
       ],
     };
   }
@@ -182,7 +199,7 @@ export class PthLossChart extends LitElement {
                     <th scope="col">step</th>
                     <th scope="col">train loss</th>
                     <th scope="col">held-out loss</th>
-                    <th scope="col">accuracy</th>
+                    ${this.noAccuracy ? nothing : html`<th scope="col">accuracy</th>`}
                   </tr>
                 </thead>
                 <tbody>
@@ -192,7 +209,7 @@ export class PthLossChart extends LitElement {
                         <td>${q.step}</td>
                         <td>${formatNumber(q.trainLoss)}</td>
                         <td>${formatNumber(q.heldOutLoss)}</td>
-                        <td>${formatPercent(q.accuracy)}</td>
+                        ${this.noAccuracy ? nothing : html`<td>${formatPercent(q.accuracy)}</td>`}
                       </tr>`,
                   )}
                 </tbody>

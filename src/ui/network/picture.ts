@@ -4,6 +4,7 @@
  * the weight matrix between neighbouring columns (a convolution's kernel summed to one number per pair of
  * channels), and for a 2-D input, every unit's activation over the plane (TensorFlow Playground's picture).
  */
+import { gptConfig } from '../../nn/gpt/config.ts';
 import type { ModuleSpec } from '../../nn/index.ts';
 
 export interface NamedWeights {
@@ -31,6 +32,25 @@ export interface PictureEdges {
 export interface NetworkPicture {
   columns: PictureColumn[];
   edges: PictureEdges[];
+  /** A GPT (spec type "GPT"): drawn as its stack of blocks instead of columns. */
+  gpt?: GptPicture;
+}
+
+/** A nanoGPT GPT as its parts, by GPTConfig's names, each with its size. */
+export interface GptPicture {
+  vocab: number;
+  /** block_size: the longest context, in tokens. */
+  context: number;
+  width: number;
+  heads: number;
+  /** n_embd / n_head. */
+  headSize: number;
+  layers: number;
+  /** The MLP's hidden width, 4·n_embd. */
+  hidden: number;
+  bias: boolean;
+  /** Parameters counted once (lm_head shares wte's), as nanoGPT's get_num_params(non_embedding=False). */
+  parameters: number;
 }
 
 const activations = new Set(['ReLU', 'Tanh', 'Sigmoid', 'GELU', 'LeakyReLU', 'ELU', 'SiLU', 'Softmax']);
@@ -58,6 +78,7 @@ export function describeNetwork(
         },
   ];
   const edges: PictureEdges[] = [];
+  if (spec.type === 'GPT') return { columns: [], edges, gpt: describeGpt(spec) };
   if (spec.type !== 'Sequential' || !Array.isArray(spec['layers'])) {
     const blocks = typeof spec['n_layer'] === 'number' ? spec['n_layer'] : 1;
     for (let b = 0; b < blocks; b++)
@@ -82,6 +103,53 @@ export function describeNetwork(
     } else last.after.push(layer.type);
   });
   return { columns, edges };
+}
+
+/** A GPT spec's sizes (nanoGPT's GPTConfig keys over its defaults, as `gptConfig` reads them). */
+export function describeGpt(spec: ModuleSpec): GptPicture {
+  const c = gptConfig(spec);
+  const [e, v, t] = [c.n_embd, c.vocab_size, c.block_size];
+  const bias = c.bias ? 1 : 0;
+  const layerNorm = e + bias * e;
+  const block =
+    2 * layerNorm + // ln_1, ln_2
+    e * 3 * e +
+    bias * 3 * e +
+    e * e +
+    bias * e + // attn.c_attn, attn.c_proj
+    e * 4 * e +
+    bias * 4 * e +
+    4 * e * e +
+    bias * e; // mlp.c_fc, mlp.c_proj
+  return {
+    vocab: v,
+    context: t,
+    width: e,
+    heads: c.n_head,
+    headSize: e / c.n_head,
+    layers: c.n_layer,
+    hidden: 4 * e,
+    bias: c.bias,
+    parameters: v * e + t * e + c.n_layer * block + layerNorm,
+  };
+}
+
+/** The GPT in words, the picture's text equivalent. */
+export function gptSentence(g: GptPicture): string {
+  const blocks = g.layers === 1 ? '1 block' : `${g.layers} blocks`;
+  return (
+    `GPT of ${formatCount(g.parameters)} parameters: ` +
+    `token embedding wte (${g.vocab} characters × ${g.width}) + position embedding wpe (${g.context} positions × ${g.width}) → ` +
+    `${blocks}, each: ln_1 → causal self-attention (${g.heads} heads of ${g.headSize}) → + residual, ` +
+    `ln_2 → MLP ${g.width} → ${g.hidden} (GELU) → ${g.width} → + residual → ` +
+    `ln_f → lm_head (${g.width} → ${g.vocab} logits, its weight tied to wte)`
+  );
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(n >= 1e4 ? 0 : 1)}k`;
+  return String(n);
 }
 
 /** (out, in) for a Linear weight; a conv kernel (out, in, kh, kw) summed over its window. */

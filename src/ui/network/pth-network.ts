@@ -2,14 +2,16 @@
  * `<pth-network>`: a picture of the model, as TensorFlow Playground draws one: layers as columns of units,
  * edges coloured by weight (blue positive, orange negative, thicker when larger), and where the input is
  * 2-D each unit a small map of its activation over the plane; convolution layers as columns of channel
- * tiles; a model that is not a Sequential as its blocks. A thin view: set `picture` (picture.ts) and,
- * optionally, `maps`. Its text equivalent: the figure caption, and the layer list in the image's label.
+ * tiles; a GPT as its stack of blocks (gpt-stack.ts); another model that is not a Sequential as its blocks.
+ * A thin view: set `picture` (picture.ts) and, optionally, `maps`. Its text equivalent: the figure caption,
+ * and the layer list in the image's label.
  *
  * @csspart svg - the drawing.
  */
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { sharedStyles } from '../shared.styles.ts';
-import type { NetworkPicture } from './picture.ts';
+import { gptStyles, renderGpt } from './gpt-stack.ts';
+import { type NetworkPicture, gptSentence } from './picture.ts';
 
 /** Units drawn per column at most; the rest are counted in the column's label. */
 const maxShown = 10;
@@ -49,6 +51,7 @@ export class PthNetwork extends LitElement {
         color: #555;
       }
     `,
+    gptStyles,
   ];
 
   constructor() {
@@ -61,6 +64,7 @@ export class PthNetwork extends LitElement {
   get description(): string {
     const p = this.picture;
     if (p === undefined) return 'No model yet.';
+    if (p.gpt !== undefined) return gptSentence(p.gpt);
     return p.columns
       .map((c) => (c.after.length > 0 ? `${c.label} (${c.after.join(', ')})` : c.label))
       .join(' → ');
@@ -69,6 +73,7 @@ export class PthNetwork extends LitElement {
   override render() {
     const p = this.picture;
     if (p === undefined) return html`<p>No model yet.</p>`;
+    if (p.gpt !== undefined) return renderGpt(p.gpt);
     const cols = p.columns.length;
     const x = (c: number) => 40 + ((width - 80) * c) / Math.max(1, cols - 1);
     const shown = p.columns.map((c) => Math.min(c.units, maxShown));

@@ -19,6 +19,14 @@ export class PthSamples extends LitElement {
   static override styles = [
     sharedStyles,
     css`
+      figure {
+        margin: 0;
+      }
+      figcaption {
+        font-size: 14px;
+        font-weight: 600;
+        margin: 0.3rem 0 0.2rem;
+      }
       pre {
         margin: 0;
         min-height: 4.5em;

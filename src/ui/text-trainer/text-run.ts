@@ -9,9 +9,11 @@ import { RunController } from '../../train/controller.ts';
 import type { TextData } from '../../train/datasets/text.ts';
 import type { StepRecord } from '../../train/index.ts';
 import type { Evaluation } from '../../train/sandbox.ts';
-import { type GptPresetName, TextSandbox } from '../../train/text-sandbox.ts';
+import { type TextLiveSettings, type TextSetup, TextSandbox } from '../../train/text-sandbox.ts';
 
 export const samplePrompt = 'The ';
+/** The sentence whose attention is shown: long enough for each head's pattern to show. */
+export const attentionPrompt = 'The old man looked at her';
 
 export interface TextRunViews {
   onStep?: (r: StepRecord) => void;
@@ -45,35 +47,35 @@ export class TextRun extends RunController<TextSandbox> {
 
   static create(
     text: TextData,
-    preset: GptPresetName,
-    seed: number,
+    setup: TextSetup,
     backend: Backend,
     views: TextRunViews,
     opts: { sampleEvery?: number; metricsEvery?: number; nextFrame?: () => Promise<unknown> } = {},
   ): TextRun {
-    const box = TextSandbox.create(text, { preset, seed }, backend);
+    const box = TextSandbox.create(text, setup, backend);
     return new TextRun(box, views, opts.sampleEvery ?? 25, opts.metricsEvery ?? 50, opts.nextFrame);
   }
 
-  /** A sample of the model as it is now, and its first block's attention on the prompt. */
+  /** A sample of the model as it is now, and its first block's attention on `attentionPrompt`. */
   async show(): Promise<void> {
     const box = this.target;
     const step = box.step;
     this.views.onSample?.(await box.sample(samplePrompt, 80, step), step);
-    const tokens = [...samplePrompt.trimEnd()].filter((c) => box.text.vocab.stoi.has(c));
+    const context = box.model.config.block_size;
+    const tokens = [...attentionPrompt].filter((c) => box.text.vocab.stoi.has(c)).slice(-context);
     this.views.onAttention?.(await box.attention(tokens.join(''), 0), tokens);
   }
 
   /** A nanoGPT ckpt.pt (and its meta.pkl) takes over: its weights, optimizer state and iter_num. */
-  async open(
-    ckpt: Uint8Array,
-    meta: Uint8Array | undefined,
-    preset: GptPresetName,
-    seed: number,
-  ): Promise<void> {
+  async open(ckpt: Uint8Array, meta: Uint8Array | undefined): Promise<void> {
     const current = this.target;
-    const next = TextSandbox.open(current.text, ckpt, meta, { preset, seed }, current.backend);
+    const next = TextSandbox.open(current.text, ckpt, meta, current.setup, current.backend);
     await this.adopt(next); // evaluates the opened model too
     await this.show();
+  }
+
+  /** Learning rate, weight decay and batch size between two steps, the optimizer's state kept. */
+  applyLive(change: TextLiveSettings): void {
+    this.change((box) => box.applyLive(change));
   }
 }

@@ -1,6 +1,6 @@
 /** The setup in the URL: parse, validate, serialize, and round trips. */
 import { describe, expect, it } from 'vitest';
-import { presetNames, presetSpec } from '../../../src/train/presets.ts';
+import { gptPresetNames, gptPresets, presetNames, presetSpec } from '../../../src/train/presets.ts';
 import { defaultSetup, parseSetup, serializeSetup } from '../../../src/train/setup.ts';
 import { buildModule } from '../../../src/nn/index.ts';
 
@@ -26,7 +26,7 @@ describe('url state', () => {
     const { setup, problems } = parseSetup('dataset=cats&lr=-1&seed=1.5&batch=&wat=1&optim=adam&optim=sgd');
     expect(setup).toEqual(defaultSetup);
     expect(problems).toEqual([
-      'dataset=cats is not one of spirals, moons, circles, xor, blobs, sine, mnist, csv; it is ignored',
+      'dataset=cats is not one of spirals, moons, circles, xor, blobs, sine, mnist, csv, text; it is ignored',
       'lr=-1 is not a number from 0.000001 to 10; using 0.01',
       'seed=1.5 is not a whole number from 0 to 4294967295; using 1',
       'batch= is not a whole number from 1 to 4096; using 32',
@@ -83,6 +83,50 @@ describe('url state', () => {
         ).toBeGreaterThan(0);
       const mnist = buildModule(presetSpec(name, { features: 784, outputs: 10, imageShape: [1, 28, 28] }));
       expect(mnist.parameters().length).toBeGreaterThan(0);
+    }
+  });
+
+  it("reads dataset=text with a GPT preset, trained by AdamW at the preset's rate and batch size", () => {
+    const { setup, problems } = parseSetup('dataset=text&preset=gpt-baby');
+    expect(problems).toEqual([]);
+    expect(setup).toMatchObject({
+      dataset: 'text',
+      preset: 'gpt-baby',
+      optim: 'adamw',
+      lr: 1e-3,
+      batch: 16,
+      wd: 0.1,
+    });
+    expect(serializeSetup(setup)).toBe(
+      'dataset=text&preset=gpt-baby&optim=adamw&lr=0.001&wd=0.1&seed=1&batch=16',
+    );
+    expect(parseSetup('dataset=text&lr=0.01&batch=8&wd=0').setup).toMatchObject({
+      preset: 'gpt-tiny',
+      lr: 0.01,
+      batch: 8,
+      wd: 0,
+    });
+  });
+
+  it('keeps GPT presets and text together, saying why when a link mixes them', () => {
+    expect(parseSetup('dataset=text&preset=mlp&optim=sgd')).toMatchObject({
+      setup: { preset: 'gpt-tiny', optim: 'adamw' },
+      problems: [
+        'dataset=text needs a GPT preset (gpt-tiny, gpt-baby); using preset=gpt-tiny',
+        "dataset=text trains with AdamW (nanoGPT's); using optim=adamw",
+      ],
+    });
+    expect(parseSetup('dataset=spirals&preset=gpt-tiny')).toMatchObject({
+      setup: { preset: 'mlp' },
+      problems: ['preset=gpt-tiny needs text (dataset=text); using preset=mlp'],
+    });
+  });
+
+  it('builds the GPT presets over a vocabulary of `outputs` characters', () => {
+    for (const name of gptPresetNames) {
+      const spec = presetSpec(name, { features: 0, outputs: 40 });
+      expect(spec).toMatchObject({ type: 'GPT', vocab_size: 40, ...gptPresets[name].config });
+      expect(buildModule(spec).parameters().length).toBeGreaterThan(0);
     }
   });
 });

@@ -2,8 +2,8 @@
  * The text sandbox on the CPU backend (src/train/text-sandbox.ts): a GPT preset trains on character windows
  * through the one run controller, its validation loss and samples come back, each head's attention is a
  * causal distribution, and its ckpt.pt + meta.pkl open again to the same model, optimizer and step, the run
- * continuing exactly as if it had not stopped. A small corpus keeps it quick; torch's side of the files is
- * test/torch/train/gpt.test.ts.
+ * continuing exactly as if it had not stopped; learning rate, weight decay and batch size change live. A
+ * small corpus keeps it quick; torch's side of the files is test/torch/train/gpt.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { RunController } from '../../../src/train/controller.ts';
@@ -47,5 +47,25 @@ describe('the text sandbox', () => {
     expect(await opened.sample('the', 8)).toBe(await first.sample('the', 8));
     const rest = await new RunController(opened).runSteps(3);
     expect(rest.map((r) => r.loss)).toEqual(all.slice(3).map((r) => r.loss));
+  }, 120_000);
+
+  it("takes learning rate, weight decay and batch size live, AdamW's moments and the step kept", async () => {
+    const box = TextSandbox.create(corpus, setup);
+    expect(box.setup.wd).toBe(0.1);
+    const run = new RunController(box);
+    await run.runSteps(2);
+    const moments = box.optimizer.state.size;
+    expect(moments).toBeGreaterThan(0);
+    box.applyLive({ lr: 2e-3, wd: 0.05, batch: 2 });
+    const groups = box.optimizer.paramGroups as unknown as { lr: number; weightDecay: number }[];
+    expect(groups.map((g) => [g.lr, g.weightDecay])).toEqual([
+      [2e-3, 0.05],
+      [2e-3, 0], // nanoGPT's no-decay group keeps its 0
+    ]);
+    expect(box.setup).toMatchObject({ lr: 2e-3, wd: 0.05, batch: 2 });
+    expect(box.optimizer.state.size).toBe(moments);
+    const [next] = await run.runSteps(1);
+    expect(next?.step).toBe(3);
+    expect(() => box.applyLive({ batch: 0 })).toThrow(/batch size must be a whole number >= 1/);
   }, 120_000);
 });

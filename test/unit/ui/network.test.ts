@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModule } from '../../../src/nn/index.ts';
 import { Generator, fromHost, noGrad } from '../../../src/tensor/index.ts';
 import { presetSpec } from '../../../src/train/presets.ts';
-import { describeNetwork, unitMaps } from '../../../src/ui/network/picture.ts';
+import { describeGpt, describeNetwork, gptSentence, unitMaps } from '../../../src/ui/network/picture.ts';
 import { weightsFromModule } from '../../../src/ui/weights/from-module.ts';
 
 describe('the network picture', () => {
@@ -60,5 +60,36 @@ describe('the network picture', () => {
     expect(
       unitMaps(presetSpec('cnn', { features: 784, outputs: 10, imageShape: [1, 28, 28] }), [], bounds, 4),
     ).toBe(undefined);
+  });
+
+  it('draws a GPT as its stack, with the parameter count of the model it builds (lm_head tied to wte)', () => {
+    const spec = presetSpec('gpt-baby', { features: 0, outputs: 65 });
+    const p = describeNetwork(spec, [], []);
+    expect(p.columns).toEqual([]);
+    expect(p.gpt).toEqual({
+      vocab: 65,
+      context: 64,
+      width: 128,
+      heads: 4,
+      headSize: 32,
+      layers: 4,
+      hidden: 512,
+      bias: true,
+      parameters: p.gpt?.parameters,
+    });
+    const model = buildModule(spec, { generator: new Generator(1) });
+    const unique = new Set(model.parameters());
+    const count = [...unique].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+    expect(p.gpt?.parameters).toBe(count);
+    const noBias = describeGpt({ ...spec, bias: false, n_layer: 1 });
+    const built = buildModule({ ...spec, bias: false, n_layer: 1 }, { generator: new Generator(1) });
+    expect(noBias.parameters).toBe(
+      [...new Set(built.parameters())].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),
+    );
+    expect(gptSentence(describeGpt({ ...spec, n_layer: 1 }))).toBe(
+      'GPT of 215k parameters: token embedding wte (65 characters × 128) + position embedding wpe ' +
+        '(64 positions × 128) → 1 block, each: ln_1 → causal self-attention (4 heads of 32) → + residual, ' +
+        'ln_2 → MLP 128 → 512 (GELU) → 128 → + residual → ln_f → lm_head (128 → 65 logits, its weight tied to wte)',
+    );
   });
 });
