@@ -10,7 +10,7 @@ import { type AttentionMaps, type GPTConfig, attentionMaps, generate } from '../
 import { buildModule } from '../nn/index.ts';
 import { type AnyOptimizer, createOptimizerFor } from '../optim/index.ts';
 import { type Backend, Generator, cpu, fromHost, noGrad } from '../tensor/index.ts';
-import { type CharVocab, type TextData, textBatch, vocabFromChars } from './datasets/text.ts';
+import { type CharVocab, type TextBatch, type TextData, textBatch, vocabFromChars } from './datasets/text.ts';
 import { TrainError } from './errors.ts';
 import { loadNanoGpt, saveNanoGpt } from './nanogpt.ts';
 import { type CharMeta, readMetaPkl, writeMetaPkl } from './nanogpt-meta.ts';
@@ -40,6 +40,9 @@ export const gptPresets: Readonly<
   },
 };
 
+/** nanoGPT shakespeare_char's optimizer settings, the same for every preset (AdamW with its two groups). */
+export const textTraining = { weightDecay: 0.1, betas: [0.9, 0.99], gradClip: 1 } as const;
+
 export interface TextSetup {
   preset: GptPresetName;
   seed: number;
@@ -48,15 +51,39 @@ export interface TextSetup {
   batch?: number;
 }
 
-/** Windows of the training ids, drawn from a generator seeded by (seed, step): a resumed run draws the same. */
+/** Batch `step` of windows of `ids`, drawn from a generator seeded by (seed, step): a resumed run draws the same. */
+function window(
+  ids: Int32Array,
+  blockSize: number,
+  batchSize: number,
+  seed: number,
+  step: number,
+): TextBatch {
+  return textBatch(ids, blockSize, batchSize, new Generator(seed * 1_000_003 + step));
+}
+
 function windows(ids: Int32Array, blockSize: number, seed: number): BatchSource {
   return {
     length: ids.length,
     batch(step, batchSize, backend) {
-      const b = textBatch(ids, blockSize, batchSize, new Generator(seed * 1_000_003 + step));
+      const b = window(ids, blockSize, batchSize, seed, step);
       return [fromHost(b.x, [...b.shape], { backend }), fromHost(b.y, [...b.shape], { backend })]; // (B, T) each
     },
   };
+}
+
+/**
+ * Validation batch `i` as `TextSandbox.evaluate` reads it for a setup's seed: the same windows every time,
+ * so another trainer (torch in bench/gpt-5min.ts) can be scored on exactly these.
+ */
+export function validationBatch(
+  text: TextData,
+  blockSize: number,
+  batchSize: number,
+  seed: number,
+  i: number,
+): TextBatch {
+  return window(text.val, blockSize, batchSize, seed + 1, i);
 }
 
 /** Validation batches per evaluation (nanoGPT's eval_iters, kept small: it runs while the page trains). */
@@ -83,7 +110,7 @@ export class TextSandbox {
       loss: 'cross_entropy',
       backend,
       startStep,
-      clipGradNorm: 1,
+      clipGradNorm: textTraining.gradClip,
     });
   }
 
@@ -128,19 +155,24 @@ export class TextSandbox {
     return this.trainer.trainStep();
   }
 
-  /** Mean loss over a few fixed validation windows (nanoGPT's estimate_loss on 'val'), in eval mode. */
-  async evaluate(): Promise<Evaluation> {
-    const source = windows(this.text.val, this.model.config.block_size, this.setup.seed + 1);
+  /**
+   * Mean loss over the first `batches` fixed validation batches (`validationBatch`; nanoGPT's estimate_loss
+   * on 'val'), in eval mode.
+   */
+  async evaluate(batches = EVAL_BATCHES): Promise<Evaluation> {
+    const { block_size: blockSize } = this.model.config;
     const wasTraining = this.model.training;
     this.model.eval();
     try {
       let sum = 0;
-      for (let i = 0; i < EVAL_BATCHES; i++) {
-        const [x, y] = source.batch(i, this.setup.batch, this.backend);
+      for (let i = 0; i < batches; i++) {
+        const b = validationBatch(this.text, blockSize, this.setup.batch, this.setup.seed, i);
+        const x = fromHost(b.x, [...b.shape], { backend: this.backend }); // (B, T)
+        const y = fromHost(b.y, [...b.shape], { backend: this.backend }); // (B, T)
         const loss = noGrad(() => computeLoss('cross_entropy', this.model.forward(x), y));
         sum += (await loss.data())[0] as number;
       }
-      const loss = sum / EVAL_BATCHES;
+      const loss = sum / batches;
       this.bestValLoss = Math.min(this.bestValLoss, loss);
       return { loss, accuracy: undefined };
     } finally {
@@ -185,10 +217,10 @@ export class TextSandbox {
         dataset: 'brown_fiction_char',
         batch_size: BigInt(this.setup.batch),
         learning_rate: this.setup.lr,
-        grad_clip: 1,
-        weight_decay: 0.1,
-        beta1: 0.9,
-        beta2: 0.99,
+        grad_clip: textTraining.gradClip,
+        weight_decay: textTraining.weightDecay,
+        beta1: textTraining.betas[0],
+        beta2: textTraining.betas[1],
       },
     });
     const meta: CharMeta = {
@@ -200,9 +232,10 @@ export class TextSandbox {
   }
 }
 
-/** nanoGPT shakespeare_char's AdamW: its two groups, weight decay 0.1, betas (0.9, 0.99). */
+/** nanoGPT shakespeare_char's AdamW (`textTraining`): its two groups, weight decay 0.1, betas (0.9, 0.99). */
 function textOptimizer(model: GPT, lr: number): AnyOptimizer {
-  return createOptimizerFor('adamw', model, { lr, weightDecay: 0.1, betas: [0.9, 0.99] });
+  const { weightDecay, betas } = textTraining;
+  return createOptimizerFor('adamw', model, { lr, weightDecay, betas });
 }
 
 function vocabOf(meta: CharMeta): CharVocab {

@@ -82,6 +82,11 @@ export class PthTextTrainer extends LitElement {
 
   private run: TextRun | undefined;
 
+  /** The run this element drives, once the corpus is loaded (bench/gpt-5min.ts reads its step and loss). */
+  get textRun(): TextRun | undefined {
+    return this.run;
+  }
+
   constructor() {
     super();
     this.preset = undefined;
