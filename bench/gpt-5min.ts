@@ -73,19 +73,9 @@ export function chosenMinutes(minutes: string | undefined): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What the bench reads of the page's element (its `textRun` and the chart's points). */
-interface TextTrainerProbe {
-  sample: string;
-  textRun?: {
-    step: number;
-    idle(): Promise<void>;
-    target: { backend: { name: string }; evaluate(batches: number): Promise<{ loss: number }> };
-  };
-  renderRoot: ParentNode;
-}
-
 async function pageSide(preset: GptPresetName, minutes: number): Promise<Gpt5minReport['page']> {
-  const session = await startBrowser();
+  // The final evaluation is one call into the page, which a loaded CPU may keep busy for minutes (gpt-baby).
+  const session = await startBrowser({ protocolTimeoutMs: 30 * 60_000 });
   try {
     const page: Page = await session.open('/examples/embed.html');
     await page.evaluate(
@@ -101,17 +91,16 @@ async function pageSide(preset: GptPresetName, minutes: number): Promise<Gpt5min
     // Ready: the corpus is loaded and the step-0 sample shown.
     await page.waitForFunction(
       () => {
-        const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerProbe | null;
+        const t = document.querySelector('pth-text-trainer');
         return t?.textRun !== undefined && t.sample.length > 0;
       },
       { timeout: 180_000 },
     );
     const device = await page.evaluate(async () => {
-      const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerProbe;
       const adapter = await navigator.gpu?.requestAdapter();
       const info = adapter?.info;
       return {
-        backend: t.textRun?.target.backend.name ?? '?',
+        backend: document.querySelector('pth-text-trainer')?.textRun?.target.backend.name ?? '?',
         adapter:
           info === undefined ? 'none' : `${info.vendor} ${info.architecture} ${info.description}`.trim(),
       };
@@ -130,13 +119,11 @@ async function pageSide(preset: GptPresetName, minutes: number): Promise<Gpt5min
     const seconds = (performance.now() - t0) / 1000; // to the moment Pause has landed in the page
     const loadAfter = loadavg();
     const end = await page.evaluate(async (batches) => {
-      const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerProbe;
-      const run = t.textRun;
-      if (run === undefined) throw new Error('the text trainer has no run');
+      const t = document.querySelector('pth-text-trainer');
+      const run = t?.textRun;
+      if (t === null || run === undefined) throw new Error('the text trainer has no run');
       await run.idle(); // the step in flight when Pause was pressed is done
-      const chart = t.renderRoot.querySelector('pth-loss-chart') as unknown as {
-        points: { heldOutLoss?: number }[];
-      } | null;
+      const chart = t.renderRoot.querySelector('pth-loss-chart');
       const periodic = (chart?.points ?? []).filter((p) => p.heldOutLoss !== undefined).at(-1);
       return {
         steps: run.step,
