@@ -1,15 +1,18 @@
 /**
- * `npm run bench [-- --json] [-- --only engine|checkpoint|page|package|attention|gpt] [-- --columns a,b]
- * [-- --seconds 4]`: pthlab beside its peers, measured in the same run on this machine, reported as ratios.
+ * `npm run bench [-- --json] [-- --only engine|checkpoint|page|package|attention|gpt|gpt-5min] [-- --columns a,b]
+ * [-- --seconds 4] [-- --minutes 5 --preset gpt-tiny]`: pthlab beside its peers, measured in the same run on this machine, reported as ratios.
  * Never a pass/fail threshold: the machine is shared and noisy. Progress goes to stderr; stdout holds the
  * tables, or with --json ONE JSON object: `{ rows, adapter, peers, notes, checkpoint, page, package,
- * attention, gpt }` (the parts not run are left out). `attention` (bench/attention.ts) is the fused causal
+ * attention, gpt, gpt5min }` (the parts not run are left out). `attention` (bench/attention.ts) is the fused causal
  * attention kernel against its composite on the same adapter, in Node; `gpt` (bench/gpt.ts) a GPT training
- * step and sampling tokens/s, pthlab on WebGPU in Node beside torch CPU.
+ * step and sampling tokens/s, pthlab on WebGPU in Node beside torch CPU; `gpt-5min` (bench/gpt-5min.ts, only
+ * when asked for: it takes twice --minutes) the validation loss the text trainer page reaches in --minutes
+ * beside torch CPU training the same config as long.
  */
 import { parseArgs } from 'node:util';
 import { type AttentionReport, attentionReport, attentionTable } from './attention.ts';
 import { type GptBenchReport, gptReport, gptTable } from './gpt.ts';
+import { type Gpt5minReport, chosenMinutes, chosenPreset, gpt5minReport, gpt5minTable } from './gpt-5min.ts';
 import { type IoReport, checkpointIoReport } from './checkpoint-io.ts';
 import { type EngineReport, engineReport } from './engine/report.ts';
 import { engineTable } from './engine/table.ts';
@@ -17,8 +20,10 @@ import { type PackageReport, packageReport, packageTable } from './package/repor
 import { type PageReport, pageReport, pageTable } from './page/report.ts';
 import { type CellBudget, type Column, columns as allColumns, defaultBudget } from './engine/workloads.ts';
 
-const parts = ['engine', 'checkpoint', 'page', 'package', 'attention', 'gpt'] as const;
+const parts = ['engine', 'checkpoint', 'page', 'package', 'attention', 'gpt', 'gpt-5min'] as const;
 type Part = (typeof parts)[number];
+/** Parts a bare `npm run bench` leaves out (they run for minutes). */
+const onlyWhenAsked: readonly Part[] = ['gpt-5min'];
 
 const { values } = parseArgs({
   options: {
@@ -26,11 +31,13 @@ const { values } = parseArgs({
     only: { type: 'string' },
     columns: { type: 'string' },
     seconds: { type: 'string' },
+    minutes: { type: 'string' },
+    preset: { type: 'string' },
   },
 });
 
 function chosenParts(only: string | undefined): readonly Part[] {
-  if (only === undefined) return parts;
+  if (only === undefined) return parts.filter((p) => !onlyWhenAsked.includes(p));
   if (!(parts as readonly string[]).includes(only))
     throw new Error(`--only: expected one of ${parts.join(', ')}`);
   return [only as Part];
@@ -74,6 +81,7 @@ let page: PageReport | undefined;
 let npmPackage: PackageReport | undefined;
 let attention: AttentionReport | undefined;
 let gpt: GptBenchReport | undefined;
+let gpt5min: Gpt5minReport | undefined;
 if (run.includes('engine')) engine = await engineReport({ columns, budget: chosenBudget(values.seconds) });
 if (run.includes('checkpoint')) {
   process.stderr.write('checkpoint I/O...\n');
@@ -89,10 +97,12 @@ if (run.includes('gpt')) {
   process.stderr.write('gpt: training step and sampling, pthlab-webgpu and torch-cpu...\n');
   gpt = await gptReport();
 }
+if (run.includes('gpt-5min'))
+  gpt5min = await gpt5minReport(chosenPreset(values.preset), chosenMinutes(values.minutes));
 
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(npmPackage ? { package: npmPackage } : {}), ...(attention ? { attention } : {}), ...(gpt ? { gpt } : {}) })}\n`,
+    `${JSON.stringify({ ...engine, ...(checkpoint ? { checkpoint } : {}), ...(page ? { page } : {}), ...(npmPackage ? { package: npmPackage } : {}), ...(attention ? { attention } : {}), ...(gpt ? { gpt } : {}), ...(gpt5min ? { gpt5min } : {}) })}\n`,
   );
 } else {
   const tables = [
@@ -102,6 +112,7 @@ if (values.json) {
     npmPackage && packageTable(npmPackage),
     attention && attentionTable(attention),
     gpt && gptTable(gpt),
+    gpt5min && gpt5minTable(gpt5min),
   ];
   process.stdout.write(`${tables.filter((t) => t !== undefined).join('\n\n')}\n`);
 }

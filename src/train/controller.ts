@@ -100,6 +100,11 @@ export class RunController<T extends RunTarget = RunTarget> {
     this.setRunning(false);
   }
 
+  /** Resolves once nothing runs: the loop stopped (after a pause) and any Step, Reset or adopt done. */
+  idle(): Promise<void> {
+    return this.busy.then(() => undefined);
+  }
+
   /** One step, then the metrics and whatever else that step made due. */
   stepOnce(): Promise<void> {
     return this.serial(async () => {

@@ -10,7 +10,7 @@ import { type AttentionMaps, attentionMaps, generate } from '../nn/gpt/index.ts'
 import { buildModule } from '../nn/index.ts';
 import { type AnyOptimizer, createOptimizerFor, setHyperparameters } from '../optim/index.ts';
 import { type Backend, Generator, cpu, fromHost, noGrad } from '../tensor/index.ts';
-import { type CharVocab, type TextData, textBatch, vocabFromChars } from './datasets/text.ts';
+import { type CharVocab, type TextBatch, type TextData, textBatch, vocabFromChars } from './datasets/text.ts';
 import { TrainError } from './errors.ts';
 import { type GptPresetName, gptPresetNames, gptPresets, presetSpec } from './presets.ts';
 import { loadNanoGpt, saveNanoGpt } from './nanogpt.ts';
@@ -20,6 +20,9 @@ import { type BatchSource, type StepRecord, Trainer, computeLoss } from './train
 
 // The GPT presets are the sandbox's (presets.ts); re-exported for the text trainer and the tests.
 export { type GptPresetName, gptPresetNames, gptPresets };
+
+/** nanoGPT shakespeare_char's optimizer settings, the same for every preset (AdamW with its two groups). */
+export const textTraining = { weightDecay: 0.1, betas: [0.9, 0.99], gradClip: 1 } as const;
 
 export interface TextSetup {
   preset: GptPresetName;
@@ -34,15 +37,39 @@ export interface TextSetup {
 /** What changes while training (the page's live settings): the optimizer's at its next step, the batch size at the next batch. */
 export type TextLiveSettings = Partial<Pick<TextSetup, 'lr' | 'wd' | 'batch'>>;
 
-/** Windows of the training ids, drawn from a generator seeded by (seed, step): a resumed run draws the same. */
+/** Batch `step` of windows of `ids`, drawn from a generator seeded by (seed, step): a resumed run draws the same. */
+function window(
+  ids: Int32Array,
+  blockSize: number,
+  batchSize: number,
+  seed: number,
+  step: number,
+): TextBatch {
+  return textBatch(ids, blockSize, batchSize, new Generator(seed * 1_000_003 + step));
+}
+
 function windows(ids: Int32Array, blockSize: number, seed: number): BatchSource {
   return {
     length: ids.length,
     batch(step, batchSize, backend) {
-      const b = textBatch(ids, blockSize, batchSize, new Generator(seed * 1_000_003 + step));
+      const b = window(ids, blockSize, batchSize, seed, step);
       return [fromHost(b.x, [...b.shape], { backend }), fromHost(b.y, [...b.shape], { backend })]; // (B, T) each
     },
   };
+}
+
+/**
+ * Validation batch `i` as `TextSandbox.evaluate` reads it for a setup's seed: the same windows every time,
+ * so another trainer (torch in bench/gpt-5min.ts) can be scored on exactly these.
+ */
+export function validationBatch(
+  text: TextData,
+  blockSize: number,
+  batchSize: number,
+  seed: number,
+  i: number,
+): TextBatch {
+  return window(text.val, blockSize, batchSize, seed + 1, i);
 }
 
 /** Validation batches per evaluation (nanoGPT's eval_iters, kept small: it runs while the page trains). */
@@ -74,7 +101,7 @@ export class TextSandbox {
       loss: 'cross_entropy',
       backend: this.backend,
       startStep,
-      clipGradNorm: 1,
+      clipGradNorm: textTraining.gradClip,
     });
   }
 
@@ -132,19 +159,24 @@ export class TextSandbox {
     return this.trainer.trainStep();
   }
 
-  /** Mean loss over a few fixed validation windows (nanoGPT's estimate_loss on 'val'), in eval mode. */
-  async evaluate(): Promise<Evaluation> {
-    const source = windows(this.text.val, this.model.config.block_size, this.setup.seed + 1);
+  /**
+   * Mean loss over the first `batches` fixed validation batches (`validationBatch`; nanoGPT's estimate_loss
+   * on 'val'), in eval mode.
+   */
+  async evaluate(batches = EVAL_BATCHES): Promise<Evaluation> {
+    const { block_size: blockSize } = this.model.config;
     const wasTraining = this.model.training;
     this.model.eval();
     try {
       let sum = 0;
-      for (let i = 0; i < EVAL_BATCHES; i++) {
-        const [x, y] = source.batch(i, this.setup.batch, this.backend);
+      for (let i = 0; i < batches; i++) {
+        const b = validationBatch(this.text, blockSize, this.setup.batch, this.setup.seed, i);
+        const x = fromHost(b.x, [...b.shape], { backend: this.backend }); // (B, T)
+        const y = fromHost(b.y, [...b.shape], { backend: this.backend }); // (B, T)
         const loss = noGrad(() => computeLoss('cross_entropy', this.model.forward(x), y));
         sum += (await loss.data())[0] as number;
       }
-      const loss = sum / EVAL_BATCHES;
+      const loss = sum / batches;
       this.bestValLoss = Math.min(this.bestValLoss, loss);
       return { loss, accuracy: undefined };
     } finally {
@@ -189,10 +221,10 @@ export class TextSandbox {
         dataset: 'brown_fiction_char',
         batch_size: BigInt(this.setup.batch),
         learning_rate: this.setup.lr,
-        grad_clip: 1,
+        grad_clip: textTraining.gradClip,
         weight_decay: this.setup.wd,
-        beta1: 0.9,
-        beta2: 0.99,
+        beta1: textTraining.betas[0],
+        beta2: textTraining.betas[1],
       },
     });
     const meta: CharMeta = {
@@ -207,12 +239,12 @@ export class TextSandbox {
 /** The preset's learning rate and batch size and nanoGPT's weight decay where `setup` gives none. */
 function fullSetup(setup: TextSetup): Required<TextSetup> {
   const preset = gptPresets[setup.preset];
-  return { lr: preset.lr, batch: preset.batch, wd: 0.1, ...setup };
+  return { lr: preset.lr, batch: preset.batch, wd: textTraining.weightDecay, ...setup };
 }
 
-/** nanoGPT shakespeare_char's AdamW: its two groups, weight decay 0.1 by default, betas (0.9, 0.99). */
+/** nanoGPT shakespeare_char's AdamW (`textTraining`): its two groups, betas (0.9, 0.99); weight decay live. */
 function textOptimizer(model: GPT, lr: number, weightDecay: number): AnyOptimizer {
-  return createOptimizerFor('adamw', model, { lr, weightDecay, betas: [0.9, 0.99] });
+  return createOptimizerFor('adamw', model, { lr, weightDecay, betas: textTraining.betas });
 }
 
 function vocabOf(meta: CharMeta): CharVocab {

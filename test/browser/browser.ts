@@ -28,6 +28,8 @@ export interface StartOptions {
    * with nothing but built files. Default: Vite's dev server on the repository.
    */
   readonly staticRoot?: string;
+  /** The longest one call into the page may take (puppeteer's protocolTimeout; its default is 180 s). */
+  readonly protocolTimeoutMs?: number;
 }
 
 export async function startBrowser(options: StartOptions = {}): Promise<BrowserSession> {
@@ -37,6 +39,7 @@ export async function startBrowser(options: StartOptions = {}): Promise<BrowserS
   const browser = await puppeteer.launch({
     executablePath: chromiumPath,
     headless: true,
+    ...(options.protocolTimeoutMs === undefined ? {} : { protocolTimeout: options.protocolTimeoutMs }),
     args: [
       '--no-sandbox',
       '--enable-unsafe-webgpu',

@@ -158,6 +158,11 @@ export class PthTextTrainer extends LitElement {
   /** Counts builds: a reset run's last step, finishing after the reset, must not reach the new views. */
   private generation = 0;
 
+  /** The run this element drives, once the corpus is loaded (bench/gpt-5min.ts reads its step and loss). */
+  get textRun(): TextRun | undefined {
+    return this.run;
+  }
+
   constructor() {
     super();
     this.preset = undefined;
