@@ -20,8 +20,10 @@ const scope = globalThis as unknown as {
 
 /** Training work between two looks at the page's messages, in milliseconds. */
 const sliceBudgetMs = 25;
-/** The weights go to the page at most this often while training. */
-const weightsEveryMs = 250;
+/** The weights go to the page at most this often while training (its pictures redraw twice a second). */
+const weightsEveryMs = 500;
+/** An autosave every 100 steps, at most this often while training (each is an IndexedDB write on the page). */
+const autosaveEveryMs = 2000;
 
 let gen = 0;
 let sandbox: Sandbox | undefined;
@@ -60,7 +62,7 @@ function makeController(target: Sandbox, g: number): RunController<Sandbox> {
           post({ type: 'weights', gen: g, step: target.step, bytes }, [bytes.buffer]);
         },
       },
-      { every: 100, run: () => autosave(target, g) },
+      { every: 100, minIntervalMs: autosaveEveryMs, run: () => autosave(target, g) },
     ],
     onSlice: (records) =>
       post({ type: 'progress', gen: g, records, step: target.step, lastLoss: target.trainer.lastLoss }),

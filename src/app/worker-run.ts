@@ -22,6 +22,11 @@ import type { FromWorker, ToWorker } from './run-protocol.ts';
 
 /** The pictures redraw at most this often while training, in milliseconds. */
 const viewsEveryMs = 500;
+/**
+ * The chart and the numbers take the new steps at most this often: a fast preset runs thousands of steps a
+ * second, and the chart redraws all its points at each update.
+ */
+const recordsEveryMs = 100;
 
 let generations = 0;
 
@@ -40,9 +45,10 @@ export class WorkerRun implements PageRun {
   private last: Evaluation | undefined;
   private lastViews = -Infinity;
   private drawing = false;
-  /** Records come with every slice of the worker; the page hears them once a frame. */
+  /** Records come with every slice of the worker; the page hears them at most every recordsEveryMs. */
   private arrived: StepRecord[] = [];
   private deliveryPending = false;
+  private lastDelivery = -Infinity;
   /** What is sent goes in this order, each after the one before (a load's state is encoded first). */
   private queue: Promise<void> = Promise.resolve();
 
@@ -210,15 +216,18 @@ export class WorkerRun implements PageRun {
     }
   }
 
+  /** The next delivery: in the first frame at least `recordsEveryMs` after the last one. */
   private scheduleDelivery(): void {
     if (this.deliveryPending) return;
     this.deliveryPending = true;
-    requestAnimationFrame(() => this.deliver());
+    const wait = Math.max(0, this.lastDelivery + recordsEveryMs - performance.now());
+    setTimeout(() => requestAnimationFrame(() => this.deliver()), wait);
   }
 
-  /** The records since the last frame, in one onSlice (one chart update per frame). */
+  /** The records since the last delivery, in one onSlice (one chart update). */
   private deliver(): void {
     this.deliveryPending = false;
+    this.lastDelivery = performance.now();
     if (this.arrived.length > 0) this.events.onSlice(this.arrived.splice(0));
   }
 
