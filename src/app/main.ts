@@ -134,7 +134,11 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
   showSetup(form, setup);
   showEditor();
-  showDataViews(() => sandbox);
+  showDataViews(
+    () => sandbox,
+    // The run of the sandbox installed here, made below before any picture is drawn.
+    (inputs, rows, features) => (run as PageRun).predict(inputs, rows, features),
+  );
   await refresh(false);
   bar.actions = sandboxCheckpoints(() => sandbox, {
     prepare: () => run?.sync() ?? Promise.resolve(),

@@ -10,6 +10,7 @@ import { RunController } from '../train/controller.ts';
 import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import type { Evaluation, LiveSettings, Sandbox } from '../train/sandbox.ts';
 import type { StepRecord } from '../train/trainer.ts';
+import { modulePredict } from '../ui/decision-map/module-predict.ts';
 import { WorkerRun } from './worker-run.ts';
 
 /** A general checkpoint for the autosave. */
@@ -51,6 +52,11 @@ export interface PageRun {
   sync(): Promise<void>;
   /** Held-out metrics of the sandbox's state now (the last ones while training). */
   evaluate(): Promise<Evaluation>;
+  /**
+   * The model's outputs for `rows` inputs of `features` each, in eval mode (the decision map, the fitted
+   * curve): while training, the training's model now, without the page's thread running the forward pass.
+   */
+  predict(inputs: Float32Array, rows: number, features: number): Promise<ArrayLike<number>>;
   /** Stops for good (the sandbox was replaced). */
   dispose(): void;
 }
@@ -147,6 +153,10 @@ export class InThreadRun implements PageRun {
   async evaluate(): Promise<Evaluation> {
     if (this.running && this.last !== undefined) return this.last;
     return (this.last = await this.sandbox.evaluate());
+  }
+
+  predict(inputs: Float32Array, rows: number, features: number): Promise<ArrayLike<number>> {
+    return modulePredict(() => this.sandbox.model, this.sandbox.backend, features)(inputs, rows);
   }
 
   dispose(): void {

@@ -20,7 +20,9 @@ export type ToWorker =
   /** Weights loaded from a file into the page's model: the worker's model takes them at its next step. */
   | { type: 'weights'; gen: number; bytes: Uint8Array }
   /** The run state now (a save), replied with `state` and the same id. */
-  | { type: 'pull'; gen: number; id: number };
+  | { type: 'pull'; gen: number; id: number }
+  /** The model's outputs for `rows` inputs of `features` each, in eval mode (a picture while training). */
+  | { type: 'predict'; gen: number; id: number; inputs: Float32Array; rows: number; features: number };
 
 export type FromWorker =
   | { type: 'loaded'; gen: number }
@@ -33,6 +35,8 @@ export type FromWorker =
   | { type: 'autosave'; gen: number; step: number; loss: number; bytes: Uint8Array }
   /** The training loop stopped (a pause or an error): the state it stopped at. */
   | { type: 'stopped'; gen: number; state: RunState }
+  /** Reply to `predict`. */
+  | { type: 'predicted'; gen: number; id: number; output: Float32Array }
   /** Reply to `step` or `pull`. */
   | { type: 'state'; gen: number; id: number; state: RunState }
   /** A failed step or command; `divergence` when it was a DivergenceError. */

@@ -6,7 +6,7 @@
  * controller's periodic work), so every report is of one consistent step. See run-protocol.ts.
  */
 import { saveTorchZip } from '../checkpoint/index.ts';
-import { selectBackend } from '../tensor/index.ts';
+import { type Tensor, fromHost, noGrad, selectBackend } from '../tensor/index.ts';
 import { RunController } from '../train/controller.ts';
 import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { Sandbox } from '../train/sandbox.ts';
@@ -101,6 +101,23 @@ async function postStopped(target: Sandbox, g: number): Promise<void> {
   post({ type: 'stopped', gen: g, state }, [state.bytes.buffer]);
 }
 
+/**
+ * The model's outputs in eval mode, the forward pass all between two steps (no await while the model is in
+ * eval mode, so no step runs in it), read back after.
+ */
+async function predictNow(target: Sandbox, inputs: Float32Array, rows: number, features: number) {
+  const m = target.model;
+  const training = m.training;
+  m.eval();
+  let output: Tensor;
+  try {
+    output = noGrad(() => m.forward(fromHost(inputs, [rows, features], { backend: target.backend }))); // (rows, outputs)
+  } finally {
+    m.train(training);
+  }
+  return Float32Array.from(await output.data());
+}
+
 /** Handles one message; the next waits until this one is done (a load before the start after it). */
 async function handle(message: ToWorker, seq: number): Promise<void> {
   if (message.type === 'load') {
@@ -127,6 +144,10 @@ async function handle(message: ToWorker, seq: number): Promise<void> {
       return run.change((s) => s.applyLive(message.change));
     case 'weights':
       return run.change((s) => adoptWeights(s, message.bytes));
+    case 'predict': {
+      const output = await predictNow(target, message.inputs, message.rows, message.features);
+      return post({ type: 'predicted', gen, id: message.id, output }, [output.buffer]);
+    }
     case 'step': {
       await run.stepOnce();
       const state = await encodeRunState(target);

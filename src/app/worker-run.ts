@@ -17,6 +17,7 @@ import {
   encodeWeights,
 } from '../train/sandbox-state.ts';
 import type { StepRecord } from '../train/trainer.ts';
+import { modulePredict } from '../ui/decision-map/module-predict.ts';
 import type { PageRun, RunEvents } from './page-run.ts';
 import type { FromWorker, ToWorker } from './run-protocol.ts';
 
@@ -40,6 +41,10 @@ export class WorkerRun implements PageRun {
   private readonly replies = new Map<
     number,
     { resolve: (state: RunState) => void; reject: (e: unknown) => void }
+  >();
+  private readonly predictions = new Map<
+    number,
+    { resolve: (output: Float32Array) => void; reject: (e: unknown) => void }
   >();
   private nextId = 0;
   private last: Evaluation | undefined;
@@ -131,12 +136,25 @@ export class WorkerRun implements PageRun {
     return this.sandbox.evaluate();
   }
 
+  predict(inputs: Float32Array, rows: number, features: number): Promise<ArrayLike<number>> {
+    if (!this.runningNow)
+      return modulePredict(() => this.sandbox.model, this.sandbox.backend, features)(inputs, rows);
+    const id = this.nextId++;
+    const output = new Promise<Float32Array>((resolve, reject) =>
+      this.predictions.set(id, { resolve, reject }),
+    );
+    this.later(() => this.send({ type: 'predict', gen: this.gen, id, inputs, rows, features }));
+    return output;
+  }
+
   dispose(): void {
     this.worker.terminate();
     this.setRunning(false);
     for (const resolve of this.stopped.splice(0)) resolve();
-    for (const { reject } of this.replies.values()) reject(new Error('the run was replaced'));
+    for (const { reject } of [...this.replies.values(), ...this.predictions.values()])
+      reject(new Error('the run was replaced'));
     this.replies.clear();
+    this.predictions.clear();
   }
 
   private send(message: ToWorker, transfer: Transferable[] = []): void {
@@ -158,8 +176,9 @@ export class WorkerRun implements PageRun {
 
   /** The worker failed (not a step: a step's error stops the run and comes as onError): nothing waits. */
   private fail(e: unknown): void {
-    for (const { reject } of this.replies.values()) reject(e);
+    for (const { reject } of [...this.replies.values(), ...this.predictions.values()]) reject(e);
     this.replies.clear();
+    this.predictions.clear();
     this.events.onError(e);
   }
 
@@ -201,6 +220,10 @@ export class WorkerRun implements PageRun {
         this.adopt(message.state);
         this.setRunning(false);
         for (const resolve of this.stopped.splice(0)) resolve();
+        return;
+      case 'predicted':
+        this.predictions.get(message.id)?.resolve(message.output);
+        this.predictions.delete(message.id);
         return;
       case 'state':
         this.replies.get(message.id)?.resolve(message.state);

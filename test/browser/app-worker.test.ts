@@ -2,8 +2,9 @@
  * The sandbox trains in a Web Worker, in headless Chromium on the CPU fallback (SwiftShader's WebGPU runs in
  * software, so the page picks the CPU backend):
  *   a. while the MNIST CNN trains (one step costs a few hundred milliseconds on the CPU), frames keep coming:
- *      no gap between requestAnimationFrame callbacks over 100 ms in 2 s (a generous bound on a shared
- *      machine; `npm run bench -- --only page` measures the 50 ms figure), and the step goes on;
+ *      the median gap between requestAnimationFrame callbacks stays under 34 ms and none reaches 200 ms in
+ *      2 s (generous bounds on a shared machine, where other test runs load both cores; `npm run bench --
+ *      --only page` measures the 50 ms figure), and the step goes on;
  *   b. a checkpoint saved while it trains holds the worker's step then, not the page's last snapshot, with the
  *      optimizer's state; after a pause the page's sandbox is the worker's, optimizer included;
  *   c. where there is no `Worker`, the page trains in its own thread as before.
@@ -67,7 +68,11 @@ describe('the sandbox trains in a worker', () => {
     const after = await step(page);
     expect(after).toBeGreaterThan(before);
     expect(gaps.length).toBeGreaterThan(20);
-    expect(Math.max(...gaps)).toBeLessThan(100);
+    // One CNN step on the CPU takes 200-700 ms: trained on the page's thread, every step held a frame that long.
+    const sorted = [...gaps].sort((a, b) => a - b);
+    const seen = `gaps (ms): median ${sorted[sorted.length >> 1]?.toFixed(1)}, max ${sorted.at(-1)?.toFixed(1)}`;
+    expect(sorted.at(-1), seen).toBeLessThan(200);
+    expect(sorted[sorted.length >> 1], seen).toBeLessThan(34);
   }, 180_000);
 
   it("saves the worker's current step while training, and holds its whole state after a pause", async () => {
