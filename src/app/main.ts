@@ -1,42 +1,34 @@
 /**
  * The sandbox page (index.html): the setup from the URL, a Sandbox over src/train, and the components of
- * src/ui fed from it. The one run controller (src/train/controller.ts) trains as many steps per animation
- * frame as fit a small time budget, so the page stays responsive; the held-out loss, decision map, network
- * and weights refresh every 20 steps, each in a frame of its own; the run is autosaved to IndexedDB (never a
- * diverged state) and restored after a reload of the same setup. Learning rate, weight decay and batch size
+ * src/ui fed from it. The steps run in a Web Worker (page-run.ts, worker-run.ts), so however long one step
+ * takes the page keeps drawing; the page's sandbox follows the worker's (its weights a few times a second,
+ * its whole state at every stop and save) and every view reads it. The held-out loss comes every 20 steps,
+ * the pictures redraw at most twice a second; the run is autosaved to IndexedDB (never a diverged state) and
+ * restored after a reload of the same setup. Learning rate, weight decay and batch size
  * change live; a change of data or architecture resets, with an Undo. The checkpoint inspector stays on the
  * page for files that are not this model's.
  */
 import * as checkpoint from '../checkpoint/index.ts';
 import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
 import { saveTorchZip } from '../checkpoint/index.ts';
-import { type Backend, selectBackend } from '../tensor/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
-import { RunController } from '../train/controller.ts';
-import { csvData, isCsvFile, keepCsv } from './csv-source.ts';
+import { type AutosaveFile, type PageRun, autosaveFile, createRun } from './page-run.ts';
+import { chooseDevice, sandboxCheckpoints } from './page-parts.ts';
+import { csvData, keepCsv } from './csv-source.ts';
+import { onCsvFile, onPlayPauseKey } from './page-input.ts';
 import { clearDigit, readDigit } from './digit.ts';
+import { redrawPictures, showDataViews } from './views.ts';
 import { showModes } from './modes-panel.ts';
 import { copyLink, fillSelect, isLiveKey, onlyLiveChanges, readForm, showSetup } from './setup-form.ts';
 import { TextStage } from './text-stage.ts';
 import { DatasetError } from '../train/datasets/index.ts';
-import {
-  Hints,
-  Smoothed,
-  drawNetwork,
-  nextMilestone,
-  keepLogScale,
-  showNumbers,
-  showSnippet,
-} from './stage.ts';
+import { Hints, Smoothed, nextMilestone, keepLogScale, showNumbers, showSnippet } from './stage.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
-import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
 import type { SaveFormat } from '../ui/checkpoint-bar/snippets.ts';
-import { modulePredict } from '../ui/decision-map/module-predict.ts';
 import '../ui/index.ts';
 import { presetLabels, presetNames } from '../train/presets.ts';
 import { type Setup, datasetNames, optimizerNames, parseSetup, serializeSetup } from '../train/setup.ts';
-import { type DataSource, Sandbox, syntheticSource } from '../train/sandbox.ts';
-import { resumeCheckpoint } from '../train/resume.ts';
+import { type DataSource, type Evaluation, Sandbox, syntheticSource } from '../train/sandbox.ts';
 
 // Exposed for the browser tests and for people trying the library from the console.
 const pthlab: Record<string, unknown> = { checkpoint, inspect: { digestCheckpoint, digestJson } };
@@ -49,14 +41,10 @@ const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) 
 const form = byId<HTMLFormElement>('setup');
 const status = $('pth-status');
 const chart = $('pth-loss-chart');
-const map = $('pth-decision-map');
 const summary = $('pth-model-summary');
-const weights = $('pth-weights');
 const bar = $('pth-checkpoint-bar');
 const pad = $('pth-draw-pad');
 const editor = $('pth-model-editor');
-const network = $('pth-network');
-const curve = $('pth-fit-curve');
 const buttons = {
   train: byId<HTMLButtonElement>('train'),
   pause: byId<HTMLButtonElement>('pause'),
@@ -73,7 +61,7 @@ const source: DataSource = async (setup) => {
 };
 
 let sandbox: Sandbox;
-let controller: RunController<Sandbox> | undefined;
+let run: PageRun | undefined;
 // IndexedDB may be unavailable (private windows of some browsers): then nothing is autosaved.
 const autosave: Autosave | undefined = await openAutosave().catch(() => undefined);
 const trainLoss = new Smoothed();
@@ -85,34 +73,27 @@ let testAccuracy: number | undefined;
 /** The step the status line last spoke of. */
 let announced = 0;
 
-/**
- * The device, chosen once: WebGPU where the page has a hardware adapter, else the CPU backend, with a visible
- * notice saying why (no WebGPU, or WebGPU running in software, where the CPU backend is faster).
- */
-const device: Promise<Backend> = selectBackend('auto').then((selected) => {
-  const notice = byId('device-notice');
-  notice.textContent = selected.notice ?? `Training on ${selected.kind === 'webgpu' ? 'WebGPU' : 'the CPU'}.`;
-  notice.dataset['kind'] = selected.kind;
-  // Training on WebGPU: the draw pad resizes on the same device (else it requests one of its own).
-  if (selected.kind === 'webgpu') pad.backend = selected.backend;
-  return selected.backend;
-});
+const device = chooseDevice(pad);
 
 /** dataset=text: the GPT's trainer in place of the stage's views (text-stage.ts). */
-const text = new TextStage(byId('text-section'), form, device);
+const text = new TextStage(
+  byId('text-section'),
+  form,
+  device.then((d) => d.backend),
+);
 
 /** What Undo brings back after a change of data or architecture: the setup and the weights before it. */
 let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
 
 /** Rebuilds for `setup` (a change of data, architecture, optimizer or seed resets the run). */
 async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<void> {
-  pause();
+  await pause();
   if (setup.dataset === 'text') return text.show(setup);
   const fromText = text.hide();
   if (!keepUndo && !fromText && sandbox !== undefined) await rememberForUndo();
   let next: Sandbox;
   try {
-    next = await Sandbox.create(setup, source, await device);
+    next = await Sandbox.create(setup, source, (await device).backend);
   } catch (e) {
     if (e instanceof DatasetError && setup.dataset === 'csv') {
       // No CSV kept (a link opened in another browser), or one that no longer parses: say so, train spirals.
@@ -155,68 +136,34 @@ buttons.undo.addEventListener('click', () => {
  * its sandbox completely first and comes here only when that worked, so a failed load changes nothing.
  */
 async function install(next: Sandbox, restore: boolean, note = ''): Promise<void> {
-  pause();
+  await pause();
+  run?.dispose();
   sandbox = next;
   const setup = next.setup;
   pthlab['app'] = sandbox;
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
   showSetup(form, setup);
   showEditor();
-  const twoD = sandbox.data.kind === 'classification' && sandbox.data.features === 2;
-  byId('map-section').hidden = !twoD;
-  byId('pad-section').hidden = setup.dataset !== 'mnist';
-  map.size = Math.max(200, Math.min(300, window.innerWidth - 70));
-  map.points = twoD ? sandbox.data : undefined;
-  map.heldOut = twoD ? sandbox.heldOut : undefined;
-  map.predict = twoD ? modulePredict(() => sandbox.model, sandbox.backend) : undefined;
-  // 1-D regression (sine): the data and the fitted curve.
-  const curveData = sandbox.data.kind === 'regression' && sandbox.data.features === 1;
-  byId('fit-section').hidden = !curveData;
-  curve.size = Math.max(200, Math.min(320, window.innerWidth - 70));
-  curve.points = curveData ? sandbox.data : undefined;
-  curve.predict = curveData ? modulePredict(() => sandbox.model, sandbox.backend, 1) : undefined;
-  clearDigit();
-  // An image model's first layer: one 28x28 tile per unit, not a 786-pixel-wide strip.
-  const image = sandbox.data.imageShape;
-  weights.tile = image === undefined ? undefined : [image[1], image[2]];
-  // The new sandbox keeps the page's data (neither a checkpoint nor an architecture changes it).
-  const sameData = () => Promise.resolve(sandbox.data);
-  bar.actions = new ModelCheckpoints({
-    model: () => sandbox.model,
-    backend: sandbox.backend,
-    baseName: `${setup.dataset}_${setup.preset}`,
-    arch: () => sandbox.spec,
-    checkpointParts: () => sandbox.checkpointParts(),
-    resumeGeneralCheckpoint: async (ck, fileName) => {
-      const resumed = await resumeCheckpoint(sandbox, ck);
-      await install(resumed.sandbox, false, resumed.note);
-      return `Loaded checkpoint ${fileName}: ${resumed.note}.`;
-    },
-    switchArchitecture: async (arch, ck, fileName) => {
-      // Built and loaded before anything changes: an architecture that does not fit the data
-      // (ArchitectureError), or a file whose weights do not fit its own arch, leaves the page as it was.
-      const base = await Sandbox.create({ ...sandbox.setup, arch }, sameData, sandbox.backend);
-      const resumed = await resumeCheckpoint(base, ck);
-      await install(resumed.sandbox, false, resumed.note);
-      return `Switched to the file's architecture and loaded ${fileName}: ${resumed.note}.`;
-    },
+  showDataViews(
+    () => sandbox,
+    // The run of the sandbox installed here, made below before any picture is drawn.
+    (inputs, rows, features) => (run as PageRun).predict(inputs, rows, features),
+  );
+  await refresh(false);
+  bar.actions = sandboxCheckpoints(() => sandbox, {
+    prepare: () => run?.sync() ?? Promise.resolve(),
+    install: (resumed) => install(resumed.sandbox, false, resumed.note),
   });
-  controller = new RunController(sandbox, {
-    frameBudgetMs,
-    metricsEvery: 20,
-    // Held-out metrics at most 5 times a second, the heavier pictures about twice: frames stay short.
-    metricsMinIntervalMs: 200,
-    tasks: [
-      { every: 20, minIntervalMs: 500, run: () => redrawViews() },
-      { every: 100, run: save },
-    ],
+  run = createRun(sandbox, (await device).kind, {
+    onViews: () => redrawViews(),
+    onAutosave: (file) => keep(file),
     onSlice: (records) => {
       // One chart update and one write of the numbers per frame, however many steps ran.
       for (const r of records) trainLoss.add(r.loss);
       chart.points = [...chart.points, ...records.map((r) => ({ step: r.step, trainLoss: r.loss }))];
       showStageNumbers();
     },
-    onMetrics: () => refresh(true),
+    onMetrics: (evaluation) => refresh(true, evaluation),
     onRunning: (on) => setRunning(on),
     onError: (e) => {
       const message = e instanceof Error ? e.message : String(e);
@@ -265,16 +212,16 @@ function showStageNumbers(): void {
  * The status line (a polite live region) changes only here and at a pause, at milestones while training
  * (step 100, 200, 500, 1000, ...), never per frame, and its loss and accuracy are always the held-out ones.
  */
-async function refresh(all: boolean): Promise<void> {
+async function refresh(all: boolean, given?: Evaluation): Promise<void> {
   if (!all) {
     summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
     return;
   }
-  const evaluation = await sandbox.evaluate();
+  const evaluation = given ?? (await run?.evaluate()) ?? (await sandbox.evaluate());
   testLoss = evaluation.loss;
   testAccuracy = evaluation.accuracy;
   // While training, the live region speaks only at milestones; the big numbers show every refresh.
-  if (controller?.running !== true || sandbox.step >= nextMilestone(announced)) {
+  if (run?.running !== true || sandbox.step >= nextMilestone(announced)) {
     announced = sandbox.step;
     status.step = sandbox.step;
     status.loss = evaluation.loss;
@@ -287,39 +234,22 @@ async function refresh(all: boolean): Promise<void> {
     heldOutLoss: evaluation.loss,
     ...(evaluation.accuracy === undefined ? {} : { accuracy: evaluation.accuracy }),
   });
-  if (controller?.running !== true) await redrawViews();
+  if (run?.running !== true) await redrawViews();
 }
 
-/** The pictures of the model (network, weights, map or curve, summary, snippet): each frame of its own. */
-async function redrawViews(): Promise<void> {
-  summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
-  weights.tensors = await drawNetwork(network, sandbox);
-  showSnippet(sandbox, savedFormat);
-  if (!byId('map-section').hidden && map.points !== undefined) await map.redraw();
-  if (!byId('fit-section').hidden) await curve.redraw();
+/** The pictures of the model, each in a frame of its own while training. */
+function redrawViews(): Promise<void> {
+  return redrawPictures(sandbox, savedFormat, run?.running === true);
 }
 
-/**
- * Training work per animation frame, in milliseconds. Steps run until the budget is spent (at least one), so
- * a frame stays far below the 50 ms of a long task whatever one step costs; the held-out refresh and the
- * autosave each get a frame of their own (the controller's periodic work).
- */
-const frameBudgetMs = 12;
-
+/** The run's state now into the autosave (not a diverged one: the last good save stays). */
 async function save(): Promise<void> {
-  if (autosave === undefined || sandbox.trainer.lastLoss === null) return;
-  try {
-    const bytes = saveTorchZip(await buildGeneralCheckpoint(sandbox.checkpointParts()));
-    await autosave.save({
-      bytes,
-      step: sandbox.step,
-      loss: sandbox.trainer.lastLoss,
-      label: serializeSetup(sandbox.setup),
-    });
-  } catch (e) {
-    // A diverged model is refused by buildGeneralCheckpoint too; the last good save stays.
-    if (!(e instanceof DivergenceError)) throw e;
-  }
+  const file = await autosaveFile(sandbox);
+  if (file !== undefined) await keep(file);
+}
+
+async function keep(file: AutosaveFile): Promise<void> {
+  await autosave?.save({ ...file, label: serializeSetup(sandbox.setup) });
 }
 
 function setRunning(on: boolean): void {
@@ -336,16 +266,16 @@ function setRunning(on: boolean): void {
   }
 }
 
-function pause(): void {
-  controller?.pause();
+function pause(): Promise<void> {
+  return run?.pause() ?? Promise.resolve();
 }
 
 function play(): void {
-  const run = controller;
-  if (run === undefined || run.running) return;
+  const current = run;
+  if (current === undefined || current.running) return;
   // When the loop has stopped (after the step in flight at a pause): the status's step, then an autosave.
-  void run.start().then(async () => {
-    if (run !== controller) return;
+  void current.start().then(async () => {
+    if (current !== run) return;
     status.step = sandbox.step;
     showStageNumbers();
     await redrawViews();
@@ -356,20 +286,20 @@ function play(): void {
 
 function togglePlay(): void {
   if (text.toggle()) return;
-  if (controller?.running === true) {
-    pause();
+  if (run?.running === true) {
+    void pause();
     buttons.train.focus();
   } else play();
 }
 
 buttons.train.addEventListener('click', play);
 buttons.pause.addEventListener('click', () => {
-  pause();
+  void pause();
   buttons.train.focus();
 });
-buttons.step.addEventListener('click', () => void controller?.stepOnce());
+buttons.step.addEventListener('click', () => void run?.stepOnce());
 buttons.reset.addEventListener('click', () => {
-  void controller?.reset().then(() => {
+  void run?.reset().then(() => {
     chart.reset();
     trainLoss.clear();
     hints.clear();
@@ -384,24 +314,13 @@ const staleAfterLoad = new Set(['reset', 'paused', 'undone']);
 keepLogScale(chart);
 
 bar.addEventListener('pth-loaded', () => {
+  // Weights loaded into the page's model: the training (in its worker) goes on from them.
+  run?.weightsLoaded();
   if (staleAfterLoad.has(status.note)) status.note = '';
   void refresh(true);
 });
 
-// "k" plays and pauses (YouTube's key), anywhere but in a field that takes typing.
-document.addEventListener('keydown', (event) => {
-  if (event.key !== 'k' || event.ctrlKey || event.metaKey || event.altKey) return;
-  const target = event.target as HTMLElement;
-  if (target.closest('input, textarea, select, [contenteditable]') !== null) return;
-  if (
-    event
-      .composedPath()
-      .some((el) => el instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))
-  )
-    return;
-  event.preventDefault();
-  togglePlay();
-});
+onPlayPauseKey(togglePlay);
 
 /** The model editor edits the sandbox's architecture for its data; Apply rebuilds with it (URL `arch`). */
 function showEditor(): void {
@@ -430,10 +349,8 @@ function applyForm(): boolean {
   }
   const change = { lr: setup.lr, wd: setup.wd, batch: setup.batch };
   if (text.applyLive(change)) return true;
-  controller?.change((s) => {
-    s.applyLive(change);
-    history.replaceState(null, '', `?${serializeSetup(s.setup)}`);
-  });
+  run?.live(change);
+  history.replaceState(null, '', `?${serializeSetup({ ...sandbox.setup, ...change })}`);
   return true;
 }
 
@@ -465,22 +382,7 @@ async function useCsv(file: File): Promise<void> {
   await apply({ ...setup, dataset: 'csv' }, false);
   status.note = `training on ${file.name}`;
 }
-const csvInput = byId<HTMLInputElement>('csv-file');
-csvInput.addEventListener('change', () => {
-  const file = csvInput.files?.[0];
-  if (file !== undefined) void useCsv(file).finally(() => (csvInput.value = ''));
-});
-// Before the checkpoint bar's page-wide drop (which takes checkpoint files): a dropped .csv is data.
-document.addEventListener(
-  'drop',
-  (event) => {
-    const file = event.dataTransfer?.files[0];
-    if (file === undefined || !isCsvFile(file)) return;
-    event.preventDefault();
-    void useCsv(file);
-  },
-  { capture: true },
-);
+onCsvFile(useCsv);
 pad.addEventListener('pth-clear', () => clearDigit());
 
 byId('copy-link').addEventListener('click', () => void copyLink());

@@ -56,10 +56,18 @@ export class Smoothed {
   }
 }
 
-/** Redraws the network picture from the sandbox's weights; returns the weights it read (for `<pth-weights>`). */
-export async function drawNetwork(network: PthNetwork, sandbox: Sandbox): Promise<WeightTensor[]> {
+/**
+ * Redraws the network picture from the sandbox's weights, then (after `between`: a frame while training) its
+ * units' activation maps; returns the weights it read (for `<pth-weights>`).
+ */
+export async function drawNetwork(
+  network: PthNetwork,
+  sandbox: Sandbox,
+  between: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<WeightTensor[]> {
   const weights = await weightsFromModule(sandbox.model);
   network.picture = describeNetwork(sandbox.spec, sandbox.inputShape, weights);
+  await between();
   const twoD = sandbox.data.features === 2 && sandbox.data.imageShape === undefined;
   network.maps = twoD
     ? unitMaps(sandbox.spec, weights, dataBounds(sandbox.data.x, sandbox.data.n), 16)

@@ -104,6 +104,13 @@ describe('the sandbox page', () => {
     // Train moved focus to Pause.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('pause');
     await page.keyboard.press('Enter');
+    // The steps run in a worker: the pause is said once the worker has stopped and the page holds its state.
+    await page.waitForFunction(() =>
+      document
+        .querySelector('pth-status')
+        ?.shadowRoot?.querySelector('[role=status]')
+        ?.textContent?.endsWith(' · paused'),
+    );
     const paused = await stepOf(page);
     await new Promise((r) => setTimeout(r, 300));
     expect(await stepOf(page)).toBe(paused);

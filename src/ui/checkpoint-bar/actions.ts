@@ -75,6 +75,11 @@ export interface ModelCheckpointsOptions {
   arch?: () => ModuleSpec;
   /** File names start with this. Default 'model'. */
   baseName?: string;
+  /**
+   * Awaited before every save reads the model: a host that trains elsewhere (a worker) brings the model,
+   * optimizer and step up to date here, so a file holds the training's state now, never a stale copy.
+   */
+  prepare?: () => Promise<void>;
 }
 
 export class ModelCheckpoints implements CheckpointActions {
@@ -87,10 +92,13 @@ export class ModelCheckpoints implements CheckpointActions {
     this.saveWholeModel =
       arch === undefined
         ? undefined
-        : async () => ({
-            fileName: `${this.base}_whole_model.pth`,
-            bytes: saveWholeModel(arch(), await toPyStateDict(this.opts.model())),
-          });
+        : async () => {
+            await this.opts.prepare?.();
+            return {
+              fileName: `${this.base}_whole_model.pth`,
+              bytes: saveWholeModel(arch(), await toPyStateDict(this.opts.model())),
+            };
+          };
     const switchTo = opts.switchArchitecture;
     this.switchArchitecture =
       switchTo === undefined ? undefined : (offer) => switchTo(offer.arch, offer.checkpoint, offer.fileName);
@@ -99,6 +107,7 @@ export class ModelCheckpoints implements CheckpointActions {
       parts === undefined
         ? undefined
         : async () => {
+            await this.opts.prepare?.();
             const p = parts();
             return {
               fileName: `${this.base}_checkpoint_step${p.step}.pth`,
@@ -112,6 +121,7 @@ export class ModelCheckpoints implements CheckpointActions {
   }
 
   async saveStateDict(): Promise<SavedFile> {
+    await this.opts.prepare?.();
     return {
       fileName: `${this.base}_state_dict.pth`,
       bytes: saveTorchZip(await toPyStateDict(this.opts.model())),
@@ -119,6 +129,7 @@ export class ModelCheckpoints implements CheckpointActions {
   }
 
   async exportSafetensors(): Promise<SavedFile> {
+    await this.opts.prepare?.();
     const sd = await toPyStateDict(this.opts.model());
     const tensors = new Map<string, StoredTensor>();
     for (const [key, value] of sd) if (value instanceof StoredTensor) tensors.set(String(key), value);
