@@ -160,7 +160,7 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
     onSlice: (records) => {
       // One chart update and one write of the numbers per frame, however many steps ran.
       for (const r of records) trainLoss.add(r.loss);
-      chart.points = [...chart.points, ...records.map((r) => ({ step: r.step, trainLoss: r.loss }))];
+      chart.pushAll(records.map((r) => ({ step: r.step, trainLoss: r.loss })));
       showStageNumbers();
     },
     onMetrics: (evaluation) => refresh(true, evaluation),

@@ -3,8 +3,8 @@
  * the left axis, accuracy (percent) on the right. The text equivalent is the caption (the latest values) and
  * a data table of the most recent points, in a `<details>` reachable by keyboard.
  *
- * A thin view: call `push(point)` per step (held-out loss and accuracy may be missing on most steps), or set
- * `points`; `reset()` clears it. The per-batch loss is drawn faint with its smoothed line (an exponential
+ * A thin view: call `push(point)` per step (or `pushAll(points)`) (held-out loss and accuracy may be missing on most steps; past
+ * 2000 points the older per-batch ones are thinned), or set `points`; `reset()` clears it. The per-batch loss is drawn faint with its smoothed line (an exponential
  * moving average, TensorBoard's weight 0.9) over it; `logScale` puts the losses on a log axis (the checkbox
  * sets it and fires `pth-scale`, so a page can keep the choice); `no-accuracy` leaves the accuracy axis out
  * (a language model's loss alone).
@@ -19,6 +19,7 @@ import type uPlot from 'uplot';
 import { type MountedPlot, mountPlot } from '../uplot-mount.ts';
 import { formatNumber, formatPercent, sharedStyles } from '../shared.styles.ts';
 import { lossChartStyles } from './pth-loss-chart.styles.ts';
+import { appended } from './thin.ts';
 
 export interface LossPoint {
   step: number;
@@ -59,7 +60,12 @@ export class PthLossChart extends LitElement {
   }
 
   push(point: LossPoint): void {
-    this.points = [...this.points, point];
+    this.pushAll([point]);
+  }
+
+  /** Several points at once (one redraw). */
+  pushAll(points: readonly LossPoint[]): void {
+    this.points = appended(this.points, points);
   }
 
   reset(): void {
