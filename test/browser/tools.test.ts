@@ -361,9 +361,11 @@ describe('the tools and tutorial pages', () => {
     await page.screenshot({ path: join(artifacts, 'tools-manage-desktop.png'), fullPage: true });
     // (isMobile would reload the page and lose its files: the width alone is what can overflow.)
     await page.setViewport({ width: 390, height: 844 });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
+    // Charts size themselves from a ResizeObserver: measure once the narrow layout has settled.
+    const overflow = await page.evaluate(async () => {
+      for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+      return document.documentElement.scrollWidth - document.documentElement.clientWidth;
+    });
     await page.screenshot({ path: join(artifacts, 'tools-manage-phone.png'), fullPage: true });
     expect(overflow).toBeLessThanOrEqual(0);
     await page.setViewport({ width: 1100, height: 1400 });

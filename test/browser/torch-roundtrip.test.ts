@@ -126,6 +126,13 @@ describe('the sandbox page with real torch 2.6', () => {
       target,
     );
     await page.click('#pause');
+    // The steps run in a worker: the pause is said once it has stopped and the page holds its state.
+    await page.waitForFunction(() =>
+      document
+        .querySelector('pth-status')
+        ?.shadowRoot?.querySelector('[role=status]')
+        ?.textContent?.endsWith(' · paused'),
+    );
     const points = await page.$eval('pth-loss-chart', (el) => el.points);
     const reached = points.find((p: LossPoint) => (p.accuracy ?? 0) >= target);
     expect(reached, `held-out accuracy reached ${target * 100}%`).toBeDefined();
