@@ -163,7 +163,7 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
       chart.pushAll(records.map((r) => ({ step: r.step, trainLoss: r.loss })));
       showStageNumbers();
     },
-    onMetrics: (evaluation) => refresh(true, evaluation),
+    onMetrics: (evaluation, step) => refresh(true, evaluation, step),
     onRunning: (on) => setRunning(on),
     onError: (e) => {
       const message = e instanceof Error ? e.message : String(e);
@@ -211,8 +211,9 @@ function showStageNumbers(): void {
  * Re-reads the model into the views; `all` also re-evaluates on the held-out rows and redraws (slower).
  * The status line (a polite live region) changes only here and at a pause, at milestones while training
  * (step 100, 200, 500, 1000, ...), never per frame, and its loss and accuracy are always the held-out ones.
+ * `given` is an evaluation of the model at `step` (the worker's, a few steps behind the page's).
  */
-async function refresh(all: boolean, given?: Evaluation): Promise<void> {
+async function refresh(all: boolean, given?: Evaluation, step = sandbox.step): Promise<void> {
   if (!all) {
     summary.show(sandbox.spec, sandbox.model, sandbox.inputShape);
     return;
@@ -230,7 +231,7 @@ async function refresh(all: boolean, given?: Evaluation): Promise<void> {
   showStageNumbers();
   if (sandbox.step > 0) hints.update(sandbox, evaluation.loss, trainLoss.value, evaluation.accuracy);
   chart.push({
-    step: sandbox.step,
+    step,
     heldOutLoss: evaluation.loss,
     ...(evaluation.accuracy === undefined ? {} : { accuracy: evaluation.accuracy }),
   });

@@ -24,8 +24,8 @@ export interface AutosaveFile {
 export interface RunEvents {
   /** Steps done (their train losses); the sandbox's step is theirs. */
   onSlice(records: StepRecord[]): void;
-  /** Held-out metrics of the sandbox's step, every 20 steps while training. */
-  onMetrics(evaluation: Evaluation): void | Promise<void>;
+  /** Held-out metrics of the model at `step`, every 20 steps while training. */
+  onMetrics(evaluation: Evaluation, step: number): void | Promise<void>;
   /** New weights while training: the pictures may redraw (at most twice a second). */
   onViews(): Promise<void>;
   /** Every 100 steps while training. */
@@ -110,9 +110,9 @@ export class InThreadRun implements PageRun {
         },
       ],
       onSlice: (records) => events.onSlice(records),
-      onMetrics: (evaluation) => {
+      onMetrics: (evaluation, step) => {
         this.last = evaluation;
-        return events.onMetrics(evaluation);
+        return events.onMetrics(evaluation, step);
       },
       onRunning: (on) => events.onRunning(on),
       onError: (e) => events.onError(e),

@@ -103,7 +103,7 @@ export class WorkerRun implements PageRun {
     if (this.runningNow) return;
     this.adopt(await this.request('step'));
     const evaluation = this.last;
-    if (evaluation !== undefined) await this.events.onMetrics(evaluation);
+    if (evaluation !== undefined) await this.events.onMetrics(evaluation, this.sandbox.step);
   }
 
   async reset(): Promise<void> {
@@ -111,7 +111,7 @@ export class WorkerRun implements PageRun {
     this.sandbox.reset();
     this.last = undefined;
     this.load();
-    await this.events.onMetrics(await this.evaluate());
+    await this.events.onMetrics(await this.evaluate(), this.sandbox.step);
   }
 
   live(change: LiveSettings): void {
@@ -210,7 +210,7 @@ export class WorkerRun implements PageRun {
       case 'metrics':
         this.last = message.evaluation;
         // Outside the loop (a single step) the page hears them once the step's state is here.
-        if (this.runningNow) void this.events.onMetrics(message.evaluation);
+        if (this.runningNow) void this.events.onMetrics(message.evaluation, message.step);
         return;
       case 'autosave':
         void this.events.onAutosave(message);

@@ -169,6 +169,12 @@ describe('the sandbox at 1366x768', () => {
     expect(Number(numbers[1])).toBe(after.step);
     expect(numbers[2]).toMatch(/^[\d.]+$/);
     expect(numbers[4]).toMatch(/^[\d.]+%$/);
+    // The chart's steps are in order: its per-batch line has no gaps where a held-out point came early.
+    const steps = await page.$eval('pth-loss-chart', (c) =>
+      (c as unknown as { points: { step: number }[] }).points.map((p) => p.step),
+    );
+    expect(steps.length).toBeGreaterThan(10);
+    expect(steps.every((s, i) => i === 0 || s > (steps[i - 1] as number))).toBe(true);
     await page.screenshot({ path: join(artifacts, 'sandbox-1366.png') });
   });
 
