@@ -111,7 +111,9 @@ describe('the sandbox at 1366x768', () => {
     );
     // Edges and unit maps are drawn: 2*16 + 10*3 edges (ten of 16 units shown), 2 + 10 + 3 maps.
     expect(await page.$$eval('pth-network >>> line', (l) => l.length)).toBe(2 * 10 + 10 * 3);
-    expect(await page.$$eval('pth-network >>> image', (l) => l.length)).toBe(2 + 10 + 3);
+    expect(await page.$eval('pth-network >>> canvas.maps', (c) => (c as HTMLElement).dataset['units'])).toBe(
+      String(2 + 10 + 3),
+    );
   });
 
   it('axe-core finds no serious or critical violation', async () => {

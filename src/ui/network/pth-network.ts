@@ -18,6 +18,8 @@ const maxShown = 10;
 const width = 560;
 const height = 300;
 const top = 34;
+/** Canvas pixels per viewBox unit for the maps: sharp edges on a 2x screen. */
+const mapScale = 2;
 
 export class PthNetwork extends LitElement {
   static override properties = {
@@ -35,10 +37,21 @@ export class PthNetwork extends LitElement {
       figure {
         margin: 0;
       }
+      .drawing {
+        position: relative;
+      }
       svg {
         width: 100%;
         height: auto;
         display: block;
+      }
+      canvas.maps {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+        pointer-events: none;
+        image-rendering: pixelated;
       }
       text {
         font:
@@ -74,15 +87,7 @@ export class PthNetwork extends LitElement {
     const p = this.picture;
     if (p === undefined) return html`<p>No model yet.</p>`;
     if (p.gpt !== undefined) return renderGpt(p.gpt);
-    const cols = p.columns.length;
-    const x = (c: number) => 40 + ((width - 80) * c) / Math.max(1, cols - 1);
-    const shown = p.columns.map((c) => Math.min(c.units, maxShown));
-    const box = Math.min(30, Math.floor((height - top - 10) / Math.max(...shown)) - 6);
-    const y = (c: number, u: number) => {
-      const n = shown[c] as number;
-      const span = n * (box + 6);
-      return top + (height - top - span) / 2 + u * (box + 6) + box / 2;
-    };
+    const { x, y, box, shown } = geometry(p);
     const edges = p.edges.flatMap((e) => {
       const from = p.columns[e.from];
       const to = p.columns[e.from + 1];
@@ -104,19 +109,14 @@ export class PthNetwork extends LitElement {
     });
     const units = p.columns.flatMap((c, ci) => {
       const out = [];
-      for (let u = 0; u < (shown[ci] as number); u++) {
-        const map = this.maps?.[ci]?.[u];
-        const href = map === undefined ? undefined : mapImage(map);
-        const [ux, uy] = [x(ci) - box / 2, y(ci, u) - box / 2];
-        out.push(
-          href === undefined
-            ? svg`<rect x=${ux} y=${uy} width=${box} height=${box} rx=${c.kind === 'conv' ? 2 : box / 2}
-                fill=${c.kind === 'block' ? '#eef' : '#f4f4f8'} stroke="#99a"></rect>`
-            : svg`<image href=${href} x=${ux} y=${uy} width=${box} height=${box}
-                preserveAspectRatio="none" style="image-rendering: pixelated"></image>
-                <rect x=${ux} y=${uy} width=${box} height=${box} fill="none" stroke="#99a"></rect>`,
-        );
-      }
+      // A unit with a map is drawn on the canvas above (drawMaps).
+      for (let u = 0; u < (shown[ci] as number); u++)
+        if (this.maps?.[ci]?.[u] === undefined)
+          out.push(
+            svg`<rect x=${x(ci) - box / 2} y=${y(ci, u) - box / 2} width=${box} height=${box}
+            rx=${c.kind === 'conv' ? 2 : box / 2} fill=${c.kind === 'block' ? '#eef' : '#f4f4f8'}
+            stroke="#99a"></rect>`,
+          );
       const more = c.units - (shown[ci] as number);
       const label = more > 0 ? `${c.label} (+${more})` : c.label;
       const after = c.after.length > 0 ? c.after.join(', ') : '';
@@ -125,30 +125,90 @@ export class PthNetwork extends LitElement {
       return out;
     });
     return html`<figure>
-      <svg
-        part="svg"
-        viewBox=${`0 0 ${width} ${height}`}
-        role="img"
-        aria-label=${`Network: ${this.description}`}
-      >
-        ${edges}${units}
-      </svg>
+      <div class="drawing">
+        <svg
+          part="svg"
+          viewBox=${`0 0 ${width} ${height}`}
+          role="img"
+          aria-label=${`Network: ${this.description}`}
+        >
+          ${edges}${units}
+        </svg>
+        <canvas
+          class="maps"
+          width=${width * mapScale}
+          height=${height * mapScale}
+          aria-hidden="true"
+        ></canvas>
+      </div>
       <figcaption>
         ${this.description}. Edges: blue positive, orange negative
         weights.${this.maps === undefined ? nothing : ' Each unit shows its activation over the plane.'}
       </figcaption>
     </figure>`;
   }
+
+  protected override updated(): void {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.maps');
+    const p = this.picture;
+    if (canvas !== null && p !== undefined) drawMaps(canvas, p, this.maps);
+  }
 }
 
-/** A unit's map as a PNG data URL: blue where positive, orange where negative, white at zero. */
+/** Where each column and unit sits in the drawing's viewBox. */
+function geometry(p: NetworkPicture) {
+  const cols = p.columns.length;
+  const x = (c: number) => 40 + ((width - 80) * c) / Math.max(1, cols - 1);
+  const shown = p.columns.map((c) => Math.min(c.units, maxShown));
+  const box = Math.min(30, Math.floor((height - top - 10) / Math.max(...shown)) - 6);
+  const y = (c: number, u: number) => {
+    const n = shown[c] as number;
+    const span = n * (box + 6);
+    return top + (height - top - span) / 2 + u * (box + 6) + box / 2;
+  };
+  return { x, y, box, shown };
+}
+
+/**
+ * The units' maps, drawn over the SVG on one canvas of the drawing's size: twice a second while training,
+ * an `<image>` per unit meant encoding and decoding a PNG for each (a data URL), a tenth of the page's
+ * script time on a deep MLP and more in the browser's own decoding; pixels drawn once cost neither.
+ * `data-units` counts the maps drawn (for tests and the curious).
+ */
+function drawMaps(canvas: HTMLCanvasElement, p: NetworkPicture, maps: Float32Array[][] | undefined): void {
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.imageSmoothingEnabled = false;
+  const { x, y, box, shown } = geometry(p);
+  let drawn = 0;
+  p.columns.forEach((_, ci) => {
+    for (let u = 0; u < (shown[ci] as number); u++) {
+      const map = maps?.[ci]?.[u];
+      const tile = map === undefined ? undefined : mapTile(map);
+      if (tile === undefined) continue;
+      const [ux, uy, side] = [x(ci) - box / 2, y(ci, u) - box / 2, box].map((v) => v * mapScale) as [
+        number,
+        number,
+        number,
+      ];
+      ctx.drawImage(tile, ux, uy, side, side);
+      ctx.strokeStyle = '#99a';
+      ctx.strokeRect(ux + 0.5, uy + 0.5, side - 1, side - 1);
+      drawn++;
+    }
+  });
+  canvas.dataset['units'] = String(drawn);
+}
+
 /**
  * One small canvas and its pixels, reused for every unit's map: a new canvas and 2-D context per unit cost
  * more than the drawing itself (about a third of the page's script time while a deep MLP trains).
  */
 let scratch: { ctx: CanvasRenderingContext2D; image: ImageData } | null | undefined;
 
-function mapImage(values: Float32Array): string | undefined {
+/** A unit's map on the scratch canvas: blue where positive, orange where negative, white at zero. */
+function mapTile(values: Float32Array): HTMLCanvasElement | undefined {
   const side = Math.round(Math.sqrt(values.length));
   if (scratch === undefined || (scratch !== null && scratch.image.width !== side)) {
     const canvas = document.createElement('canvas');
@@ -171,7 +231,7 @@ function mapImage(values: Float32Array): string | undefined {
     image.data[4 * k + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
-  return ctx.canvas.toDataURL();
+  return ctx.canvas;
 }
 
 customElements.define('pth-network', PthNetwork);
