@@ -11,6 +11,7 @@ import { RunController } from '../train/controller.ts';
 import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { Sandbox } from '../train/sandbox.ts';
 import { adoptRunState, adoptWeights, encodeRunState, encodeWeights } from '../train/sandbox-state.ts';
+import type { StepRecord } from '../train/trainer.ts';
 import type { FromWorker, ToWorker } from './run-protocol.ts';
 
 const scope = globalThis as unknown as {
@@ -24,6 +25,11 @@ const sliceBudgetMs = 25;
 const weightsEveryMs = 500;
 /** An autosave every 100 steps, at most this often while training (each is an IndexedDB write on the page). */
 const autosaveEveryMs = 2000;
+/**
+ * Steps' records go to the page at most this often: it charts them at most ten times a second, and a
+ * message per 25 ms slice was a task on its thread for each.
+ */
+const progressEveryMs = 100;
 
 let gen = 0;
 let sandbox: Sandbox | undefined;
@@ -34,6 +40,9 @@ let looping: Promise<void> | undefined;
 let wanted = false;
 /** Set while the loop is stopped for a moment (a pull): its stop is not reported. */
 let holding = false;
+/** Records not yet sent, and when progress was last sent. */
+let unsent: StepRecord[] = [];
+let progressSent = 0;
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
@@ -64,9 +73,14 @@ function makeController(target: Sandbox, g: number): RunController<Sandbox> {
       },
       { every: 100, minIntervalMs: autosaveEveryMs, run: () => autosave(target, g) },
     ],
-    onSlice: (records) =>
-      post({ type: 'progress', gen: g, records, step: target.step, lastLoss: target.trainer.lastLoss }),
-    onMetrics: (evaluation, step) => post({ type: 'metrics', gen: g, step, evaluation }),
+    onSlice: (records) => {
+      unsent.push(...records);
+      if (performance.now() - progressSent >= progressEveryMs) postProgress(target, g);
+    },
+    onMetrics: (evaluation, step) => {
+      postProgress(target, g);
+      post({ type: 'metrics', gen: g, step, evaluation });
+    },
     onError: (e) => {
       const divergence = e instanceof DivergenceError ? { step: e.step, value: e.value } : undefined;
       post({ type: 'error', gen: g, message: e instanceof Error ? e.message : String(e), divergence });
@@ -96,7 +110,17 @@ function startLoop(run: RunController<Sandbox>, target: Sandbox, g: number): voi
   });
 }
 
+/** The records not yet sent, with the step and last loss now. */
+function postProgress(target: Sandbox, g: number): void {
+  progressSent = performance.now();
+  if (unsent.length === 0) return;
+  const records = unsent;
+  unsent = [];
+  post({ type: 'progress', gen: g, records, step: target.step, lastLoss: target.trainer.lastLoss });
+}
+
 async function postStopped(target: Sandbox, g: number): Promise<void> {
+  postProgress(target, g);
   const state = await encodeRunState(target);
   post({ type: 'stopped', gen: g, state }, [state.bytes.buffer]);
 }
@@ -124,6 +148,7 @@ async function handle(message: ToWorker, seq: number): Promise<void> {
     controller?.pause();
     await looping;
     gen = message.gen;
+    unsent = [];
     const selected = await selectBackend(message.device);
     const next = await Sandbox.create(message.setup, () => Promise.resolve(message.data), selected.backend);
     adoptRunState(next, message.state);
@@ -150,6 +175,7 @@ async function handle(message: ToWorker, seq: number): Promise<void> {
     }
     case 'step': {
       await run.stepOnce();
+      postProgress(target, gen);
       const state = await encodeRunState(target);
       return post({ type: 'state', gen, id: message.id, state }, [state.bytes.buffer]);
     }

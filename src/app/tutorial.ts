@@ -26,6 +26,8 @@ for (const heading of article.querySelectorAll('h1, h2, h3, h4')) {
   used.add(id);
   heading.id = id;
 }
+// Code blocks scroll sideways on a narrow screen: a keyboard must reach them too (axe's scrollable-region-focusable).
+for (const pre of article.querySelectorAll('pre')) pre.tabIndex = 0;
 const title = article.querySelector('h1')?.textContent;
 if (title !== undefined) document.title = `pthlab tutorial: ${title}`;
 article.removeAttribute('aria-busy');

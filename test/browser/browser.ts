@@ -140,6 +140,7 @@ export async function allowDownloads(page: Page, dir: string): Promise<void> {
 /** Picks `item` ("Save state_dict", "Save checkpoint", ...) from the checkpoint bar's "Save to PyTorch" menu. */
 export async function saveFromMenu(page: Page, item: string): Promise<void> {
   await page.click('pth-checkpoint-bar >>> #save-button');
-  const button = await page.waitForSelector(`aria/${item}[role="menuitem"]`);
+  // Visible: the menu is a popover, in the DOM before the browser has shown it.
+  const button = await page.waitForSelector(`aria/${item}[role="menuitem"]`, { visible: true });
   await button?.click();
 }

@@ -4,15 +4,13 @@
  * edits its layer as the table's does. axe-core finds no serious or critical violation in the cards.
  * Screenshot: test-artifacts/editor-cards-390.png.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, startBrowser } from './browser.ts';
+import { seriousViolations } from './axe.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const query = 'dataset=spirals&preset=deep&optim=adam&lr=0.05&seed=1&batch=64&noise=0.05';
 
 const jsonText = (page: Page) =>
@@ -101,21 +99,7 @@ describe('the model editor at 390x844', () => {
   });
 
   it('axe-core finds no serious or critical violation in the cards', async () => {
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        globalThis as unknown as {
-          axe: {
-            run(
-              context: string,
-            ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-          };
-        }
-      ).axe;
-      return (await axe.run('#editor-panel')).violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
+    const violations = await seriousViolations(page, '#editor-panel');
     expect(violations).toEqual([]);
   });
 });

@@ -6,16 +6,15 @@
  * the training; axe-core finds no serious or critical violation. Screenshots: test-artifacts/sandbox-1366.png,
  * sandbox-390.png, sandbox-mnist-390.png.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, startBrowser } from './browser.ts';
+import { seriousViolations } from './axe.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface PageGlobals {
   pthlab: {
@@ -61,23 +60,6 @@ function boxes(page: Page) {
   });
 }
 
-async function serious(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    return (await axe.run()).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-  return result;
-}
-
 const noSidewaysScroll = (page: Page) =>
   page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: innerWidth }));
 
@@ -117,7 +99,7 @@ describe('the sandbox at 1366x768', () => {
   });
 
   it('axe-core finds no serious or critical violation', async () => {
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('plays and pauses with "k"; a skip link leads to the training', async () => {
@@ -301,7 +283,7 @@ describe('the sandbox on a 390x844 phone', () => {
       if (dataset === 'spirals') expect(b.map?.bottom).toBeLessThanOrEqual(844);
       await page.screenshot({ path: join(artifacts, shot) });
       await page.screenshot({ path: join(artifacts, shot.replace('.png', '-full.png')), fullPage: true });
-      expect(await serious(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
       if (dataset === 'mnist') {
         // The first layer as 28x28 tiles, no wider than the panel; Clear takes the reading away.
         const caption = await page.$eval('pth-weights >>> figcaption', (el) => el.textContent ?? '');

@@ -8,8 +8,7 @@
  *      `<details>`, and the offer to switch to the file's architecture stays.
  * Screenshots: test-artifacts/save-menu-1366.png, save-mismatch-390.png.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,10 +19,10 @@ import { parseSetup } from '../../src/train/setup.ts';
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
 import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
+import { seriousViolations } from './axe.ts';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const downloads = join(artifacts, 'save-menu-downloads');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const query = 'dataset=spirals&preset=mlp&optim=adam&lr=0.05&seed=1&batch=64&noise=0.05';
 
 interface PageApp {
@@ -46,22 +45,6 @@ const expanded = (page: Page) =>
 
 async function waitForFile(path: string): Promise<void> {
   for (let i = 0; i < 100 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-async function serious(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    return (await axe.run()).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
 }
 
 async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<string> {
@@ -126,7 +109,7 @@ describe('the Save to PyTorch menu', () => {
     expect(await focusedText(page)).toBe('Save whole model');
     await page.evaluate(() => document.querySelector('#files-panel')?.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: join(artifacts, 'save-menu-1366.png') });
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     expect(await expanded(page)).toBe('false');
     expect(await focusedText(page)).toBe('Save to PyTorch');
@@ -227,6 +210,6 @@ describe('the Save to PyTorch menu', () => {
     expect(offer).not.toBeNull();
     await page.evaluate(() => document.querySelector('#files-panel')?.scrollIntoView());
     await page.screenshot({ path: join(artifacts, 'save-mismatch-390.png') });
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

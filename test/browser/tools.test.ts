@@ -7,7 +7,8 @@
  * (outputs equal within 1e-4, a wrong fold's accuracy reported), align B to A (a lower loss barrier, the averaged
  * aligned model downloaded as the midpoint of A and B aligned in Node), prune A along a sparsity curve, and
  * download A as a whole model; the page fits a phone's width; the tutorial page shows every heading of
- * docs/tutorial.md; no console errors. Screenshots go to test-artifacts/.
+ * docs/tutorial.md; axe-core finds nothing serious or critical on either page; no console errors.
+ * Screenshots go to test-artifacts/.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ import {
   readGeneralCheckpoint,
 } from '../../src/train/index.ts';
 import { presetSpec } from '../../src/train/presets.ts';
+import { seriousViolations } from './axe.ts';
 import { type BrowserSession, allowDownloads, startBrowser } from './browser.ts';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
@@ -420,6 +422,10 @@ describe('the tools and tutorial pages', () => {
     await section.screenshot({ path: join(artifacts, 'tools-average.png') });
   });
 
+  it('axe-core finds no serious or critical violation on the tools page, its results shown', async () => {
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("renders docs/tutorial.md with all of the tutorial's headings", async () => {
     const markdown = readFileSync('docs/tutorial.md', 'utf8');
     const expected = [...markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,3} (.+)$/gm)].map(
@@ -433,6 +439,7 @@ describe('the tools and tutorial pages', () => {
     expect(headings).toEqual(expected);
     expect(await tutorial.$$eval('#tutorial pre code', (c) => c.length)).toBeGreaterThan(5);
     await tutorial.screenshot({ path: join(artifacts, 'tutorial.png') });
+    expect(await seriousViolations(tutorial)).toEqual([]);
     await tutorial.close();
   });
 
