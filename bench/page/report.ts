@@ -22,6 +22,21 @@ export interface PageRow {
   p95FrameMs: number;
   longTasks: number;
   longestTaskMs: number;
+  /** What the longest animation frame was made of (Chromium's long-animation-frame entries), if one was seen. */
+  longestFrame: FrameAnatomy | undefined;
+  /** Gaps between frames over 50 ms, and how many of them the page's own thread made (long animation frames). */
+  slowFrames: number;
+  longFrames: number;
+}
+
+/** One long animation frame: its script, style-and-layout and rendering time, and its costliest script. */
+export interface FrameAnatomy {
+  durationMs: number;
+  scriptMs: number;
+  styleLayoutMs: number;
+  renderMs: number;
+  topScript: string;
+  topScriptMs: number;
 }
 
 export interface PageReport {
@@ -42,10 +57,21 @@ const setups = [
 // Installed before the page's own scripts: frame times, long tasks, and the first step's time.
 const probe = `(() => {
   const w = window;
-  w.__bench = { frames: [], longTasks: [], firstStep: undefined, ready: undefined };
+  w.__bench = { frames: [], longTasks: [], loafs: [], firstStep: undefined, ready: undefined };
   const b = w.__bench;
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) b.longTasks.push(e.duration); })
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) b.longTasks.push([e.startTime, e.duration]); })
     .observe({ type: 'longtask', buffered: true });
+  // A long animation frame's parts: when rendering and style/layout began, and each script's share.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const scripts = e.scripts.map((s) => ({
+        name: (s.invoker || s.sourceFunctionName || '?') + ' ' + (s.sourceURL || '').split('/').pop(),
+        duration: s.duration,
+      }));
+      b.loafs.push({ start: e.startTime, duration: e.duration, renderStart: e.renderStart,
+        styleAndLayoutStart: e.styleAndLayoutStart, scripts });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
   const tick = (t) => {
     b.frames.push(t);
     const app = w.pthlab && w.pthlab.app;
@@ -56,9 +82,19 @@ const probe = `(() => {
   requestAnimationFrame(tick);
 })();`;
 
+interface Loaf {
+  start: number;
+  duration: number;
+  renderStart: number;
+  styleAndLayoutStart: number;
+  scripts: { name: string; duration: number }[];
+}
+
 interface Probe {
   frames: number[];
-  longTasks: number[];
+  /** Start and duration of each. */
+  longTasks: [number, number][];
+  loafs: Loaf[];
   firstStep: number | undefined;
   ready: number | undefined;
 }
@@ -93,7 +129,13 @@ async function measure(page: Page, url: string, baseUrl: string, trainSeconds: n
   const frames = end.frames.filter((t) => t >= t0 && t <= t1);
   const gaps = frames.slice(1).map((t, i) => t - (frames[i] as number));
   const sorted = [...gaps].sort((a, b) => a - b);
-  const tasks = end.longTasks.slice(start.longTasks.length);
+  // Only those that began while training: the pause's own work (the page adopts the state) is not a frame of it.
+  const tasks = end.longTasks.filter(([at]) => at >= t0 && at <= t1).map(([, d]) => d);
+  const loafs = end.loafs.filter((l) => l.start >= t0 && l.start <= t1);
+  const longest = loafs.reduce<Loaf | undefined>(
+    (a, l) => (a === undefined || l.duration > a.duration ? l : a),
+    undefined,
+  );
   const device = await page.$eval('#device-notice', (el) => (el as HTMLElement).dataset['kind'] ?? '?');
   return {
     name: '',
@@ -108,6 +150,22 @@ async function measure(page: Page, url: string, baseUrl: string, trainSeconds: n
     p95FrameMs: sorted[Math.floor(0.95 * (sorted.length - 1))] ?? NaN,
     longTasks: tasks.length,
     longestTaskMs: Math.max(0, ...tasks),
+    longestFrame: longest === undefined ? undefined : anatomy(longest),
+    slowFrames: gaps.filter((g) => g > 50).length,
+    longFrames: loafs.length,
+  };
+}
+
+function anatomy(l: Loaf): FrameAnatomy {
+  const end = l.start + l.duration;
+  const top = [...l.scripts].sort((a, b) => b.duration - a.duration)[0];
+  return {
+    durationMs: l.duration,
+    scriptMs: l.scripts.reduce((sum, s) => sum + s.duration, 0),
+    styleLayoutMs: l.styleAndLayoutStart > 0 ? end - l.styleAndLayoutStart : 0,
+    renderMs: l.renderStart > 0 ? end - l.renderStart : 0,
+    topScript: top?.name ?? '-',
+    topScriptMs: top?.duration ?? 0,
   };
 }
 
@@ -131,6 +189,12 @@ export async function pageReport(trainSeconds = 5): Promise<PageReport> {
 
 export function pageTable(report: PageReport): string {
   const cell = (text: string, width: number) => text.padStart(width);
+  const anatomies = report.rows.map((r) => {
+    const f = r.longestFrame;
+    const count = `over 50 ms: ${r.slowFrames} frame gaps, ${r.longFrames} long frames on the page's thread`;
+    if (f === undefined) return `${r.name.padEnd(14)} ${count}`;
+    return `${r.name.padEnd(14)} ${count}; the longest ${f.durationMs.toFixed(0)} ms: scripts ${f.scriptMs.toFixed(0)} (most: ${f.topScript} ${f.topScriptMs.toFixed(0)}), rendering ${f.renderMs.toFixed(0)} (style and layout ${f.styleLayoutMs.toFixed(0)})`;
+  });
   return [
     'Sandbox page in headless Chromium: navigation to ready and to the first step; frames while training',
     `${'setup'.padEnd(14)}${cell('device', 7)}${cell('ready ms', 10)}${cell('1st step ms', 13)}${cell('steps/s', 9)}${cell('fps', 6)}${cell('p95 frame', 11)}${cell('max frame', 11)}${cell('long tasks', 12)}${cell('max task', 10)}`,
@@ -138,5 +202,9 @@ export function pageTable(report: PageReport): string {
       (r) =>
         `${r.name.padEnd(14)}${cell(r.device, 7)}${cell(r.readyMs.toFixed(0), 10)}${cell(r.firstStepMs.toFixed(0), 13)}${cell((r.steps / r.trainSeconds).toFixed(0), 9)}${cell(r.fps.toFixed(1), 6)}${cell(r.p95FrameMs.toFixed(1), 11)}${cell(r.longestFrameMs.toFixed(1), 11)}${cell(String(r.longTasks), 12)}${cell(r.longestTaskMs.toFixed(0), 10)}`,
     ),
+    // A gap with no long frame on the page's thread was made elsewhere: the compositor, the GPU process or
+    // the OS (two cores shared with the training worker).
+    'Frames over 50 ms, and the longest animation frame (long-animation-frame entries) of each:',
+    ...anatomies,
   ].join('\n');
 }
