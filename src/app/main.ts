@@ -172,6 +172,7 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
     },
   });
   chart.reset();
+  chart.noAccuracy = sandbox.lossName !== 'cross_entropy';
   trainLoss.clear();
   hints.clear();
   testLoss = undefined;

@@ -85,8 +85,8 @@ export class PthLossChart extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('logScale') && this.mounted !== undefined) {
-      // uPlot fixes a scale's distribution when it is built: build it again.
+    if ((changed.has('logScale') || changed.has('noAccuracy')) && this.mounted !== undefined) {
+      // uPlot fixes a scale's distribution and its series when it is built: build it again.
       this.mounted.dispose();
       this.mounted = undefined;
       this.firstUpdated();
