@@ -88,7 +88,11 @@ let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
 /** Rebuilds for `setup` (a change of data, architecture, optimizer or seed resets the run). */
 async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<void> {
   await pause();
-  if (setup.dataset === 'text') return text.show(setup);
+  if (setup.dataset === 'text') {
+    await text.show(setup);
+    pthlab['app'] = text.element; // what the page bench reads the step of, as it reads a sandbox's
+    return;
+  }
   const fromText = text.hide();
   if (!keepUndo && !fromText && sandbox !== undefined) await rememberForUndo();
   let next: Sandbox;
