@@ -24,6 +24,10 @@ interface TextTrainerView {
   maps: unknown;
   step: number;
   shadowRoot: ShadowRoot;
+  message: string;
+  pause(): Promise<void>;
+  inspect(): Promise<{ lr: number[] }>;
+  saveFiles(): Promise<{ ckpt: Uint8Array; meta: Uint8Array }>;
 }
 
 async function ready(page: Page): Promise<void> {
@@ -134,12 +138,12 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
     await page.waitForFunction(() => location.search.includes('lr=0.002'));
     await page.focus('#stage');
     await page.keyboard.press('k');
-    const lr = await page.$eval(
-      trainer,
-      (t) =>
-        (t as unknown as { run: { target: { optimizer: { paramGroups: { lr: number }[] } } } }).run.target
-          .optimizer.paramGroups[0]?.lr,
-    );
+    // The training worker's pause lands after the step in flight; then its optimizer is read.
+    const lr = await page.$eval(trainer, async (t) => {
+      const view = t as unknown as TextTrainerView;
+      await view.pause();
+      return (await view.inspect()).lr[0];
+    });
     expect(lr).toBe(0.002);
     const points = await page.$eval(`${trainer} >>> pth-loss-chart`, (c) => c.points);
     expect(points.filter((p) => p.trainLoss !== undefined).length).toBeGreaterThanOrEqual(3);
@@ -150,11 +154,8 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
   it('gives a ckpt.pt and meta.pkl dropped anywhere on the page to the text trainer', async () => {
     const step = await page.$eval(trainer, (t) => (t as unknown as TextTrainerView).step);
     const message = await page.evaluate(async () => {
-      const t = document.querySelector('pth-text-trainer') as unknown as {
-        run: { target: { save(): Promise<{ ckpt: Uint8Array; meta: Uint8Array }> } };
-        message: string;
-      };
-      const { ckpt, meta } = await t.run.target.save();
+      const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerView;
+      const { ckpt, meta } = await t.saveFiles();
       const files = new DataTransfer();
       files.items.add(new File([ckpt as BlobPart], 'ckpt.pt'));
       files.items.add(new File([meta as BlobPart], 'meta.pkl'));
