@@ -61,6 +61,8 @@ const source: DataSource = async (setup) => {
 };
 
 let sandbox: Sandbox;
+// What the page bench and tests read the step of: the text trainer in text mode, else the sandbox.
+Object.defineProperty(pthlab, 'app', { enumerable: true, get: () => text.element ?? sandbox });
 let run: PageRun | undefined;
 // IndexedDB may be unavailable (private windows of some browsers): then nothing is autosaved.
 const autosave: Autosave | undefined = await openAutosave().catch(() => undefined);
@@ -88,11 +90,7 @@ let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
 /** Rebuilds for `setup` (a change of data, architecture, optimizer or seed resets the run). */
 async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<void> {
   await pause();
-  if (setup.dataset === 'text') {
-    await text.show(setup);
-    pthlab['app'] = text.element; // what the page bench reads the step of, as it reads a sandbox's
-    return;
-  }
+  if (setup.dataset === 'text') return text.show(setup);
   const fromText = text.hide();
   if (!keepUndo && !fromText && sandbox !== undefined) await rememberForUndo();
   let next: Sandbox;
@@ -144,7 +142,6 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   run?.dispose();
   sandbox = next;
   const setup = next.setup;
-  pthlab['app'] = sandbox;
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
   showSetup(form, setup);
   showEditor();

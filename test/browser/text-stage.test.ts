@@ -28,6 +28,8 @@ interface TextTrainerView {
   pause(): Promise<void>;
   inspect(): Promise<{ lr: number[] }>;
   saveFiles(): Promise<{ ckpt: Uint8Array; meta: Uint8Array }>;
+  evaluate(batches: number): Promise<number>;
+  chartPoints(): unknown[];
 }
 
 async function ready(page: Page): Promise<void> {
@@ -166,6 +168,41 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
       return t.message;
     });
     expect(message).toBe(`opened ckpt.pt with meta.pkl at step ${step}`);
+  });
+
+  it('keeps the trained GPT behind an Undo when a new seed replaces it; Undo brings it back', async () => {
+    const before = await page.$eval(trainer, async (t) => {
+      const view = t as unknown as TextTrainerView;
+      await view.pause();
+      return { step: view.step, loss: await view.evaluate(2), points: view.chartPoints() };
+    });
+    expect(before.step).toBeGreaterThan(0);
+    await page.$eval('#setup input[name=seed]', (input) => ((input as HTMLInputElement).value = '2'));
+    await page.click('#setup button[type=submit]');
+    await page.waitForFunction(() => location.search.includes('seed=2'));
+    await ready(page);
+    expect(await page.$eval(trainer, (t) => (t as unknown as TextTrainerView).step)).toBe(0);
+    const undo = '#text-section button.text-undo';
+    expect(
+      await page.$eval(undo, (b) => ({ hidden: (b as HTMLElement).hidden, text: b.textContent })),
+    ).toEqual({ hidden: false, text: `Undo (back to gpt-tiny at step ${before.step})` });
+    await page.click(undo);
+    await page.waitForFunction(
+      (step) => {
+        const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerView | null;
+        return t?.step === step && t.message === `back to step ${step}`;
+      },
+      { timeout: 60_000 },
+      before.step,
+    );
+    expect(await page.evaluate(() => location.search)).toContain('&seed=1&');
+    const after = await page.$eval(trainer, async (t) => {
+      const view = t as unknown as TextTrainerView;
+      return { loss: await view.evaluate(2), points: view.chartPoints() };
+    });
+    // The same weights on the same validation batches, and the same chart.
+    expect(after).toEqual({ loss: before.loss, points: before.points });
+    expect(await page.$eval(undo, (b) => (b as HTMLElement).hidden)).toBe(true);
   });
 
   it('starts over with Reset: step 0, the chart cleared, a sample of the fresh model', async () => {

@@ -26,7 +26,7 @@ import {
 import '../attention/pth-attention.ts';
 import { type NetworkPicture, describeNetwork } from '../network/picture.ts';
 import '../network/pth-network.ts';
-import type { PthLossChart } from '../loss-chart/pth-loss-chart.ts';
+import type { LossPoint, PthLossChart } from '../loss-chart/pth-loss-chart.ts';
 import '../loss-chart/pth-loss-chart.ts';
 import '../samples/pth-samples.ts';
 import { sharedStyles } from '../shared.styles.ts';
@@ -93,6 +93,9 @@ export class PthTextTrainer extends LitElement {
 
   /** The training, in a Web Worker (text-worker.ts): this element only draws what it reports. */
   private run: TextWorkerRun | undefined;
+  /** Resolves once the current run's model is built in the worker (`ready`). */
+  private loaded: Promise<void> = new Promise(() => undefined);
+  private markLoaded: () => void = () => undefined;
 
   constructor() {
     super();
@@ -167,9 +170,11 @@ export class PthTextTrainer extends LitElement {
       this.message = `could not start: ${(e as Error).message}`;
       return;
     }
+    this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
     this.run ??= new TextWorkerRun({
       onLoaded: (model) => {
         this.ready = true;
+        this.markLoaded();
         this.showModel(model);
         this.message = `${model.vocabSize} characters, ${model.corpusChars} in the corpus`;
       },
@@ -254,6 +259,28 @@ export class PthTextTrainer extends LitElement {
   inspect(): Promise<{ lr: number[]; step: number; backend: string }> {
     if (this.run === undefined) return Promise.reject(new Error('the text trainer is not running'));
     return this.run.request('inspect', {});
+  }
+
+  /** The loss chart's points (what Undo keeps of a replaced run beside its files). */
+  chartPoints(): LossPoint[] {
+    return [...(this.chart()?.points ?? [])];
+  }
+
+  /**
+   * A run kept for Undo comes back in this fresh one: its ckpt.pt and meta.pkl (weights, AdamW state, step)
+   * and its chart.
+   */
+  async restore(files: TextFiles, points: readonly LossPoint[]): Promise<void> {
+    await this.loaded;
+    if (this.run === undefined) return;
+    const model = await this.run.request('open', { ckpt: files.ckpt, meta: files.meta });
+    this.showModel(model);
+    // After the reply: the fresh model's step-0 validation loss, reported before it, is not drawn.
+    this.chart()?.reset();
+    this.chart()?.pushAll(points);
+    const loss = [...points].reverse().find((p) => p.trainLoss !== undefined)?.trainLoss;
+    Object.assign(this.status() ?? {}, { step: model.step, loss, accuracy: undefined });
+    this.message = `back to step ${model.step}`;
   }
 
   private async save(): Promise<void> {
