@@ -61,8 +61,6 @@ const source: DataSource = async (setup) => {
 };
 
 let sandbox: Sandbox;
-// What the page bench and tests read the step of: the text trainer in text mode, else the sandbox.
-Object.defineProperty(pthlab, 'app', { enumerable: true, get: () => text.element ?? sandbox });
 let run: PageRun | undefined;
 // IndexedDB may be unavailable (private windows of some browsers): then nothing is autosaved.
 const autosave: Autosave | undefined = await openAutosave().catch(() => undefined);
@@ -83,6 +81,9 @@ const text = new TextStage(
   form,
   device.then((d) => d.backend),
 );
+// What the page bench and tests read the step of: the text trainer in text mode, else the sandbox (defined
+// here, after `text`: a probe reading it while the page still starts must not meet `text` uninitialised).
+Object.defineProperty(pthlab, 'app', { enumerable: true, get: () => text.element ?? sandbox });
 
 /** What Undo brings back after a change of data or architecture: the setup and the weights before it. */
 let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
