@@ -94,14 +94,16 @@ describe('the npm package, installed', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('packs the build, the command, README and LICENSE, nothing else, under 3 MB', () => {
+  // 3.5 MB: the text trainer's worker is a bundle of the engine of its own (0.3 MB, minified) in dist/ and
+  // dist/browser/ each, the price of training off the page's thread.
+  it('packs the build, the command, README and LICENSE, nothing else, under 3.5 MB', () => {
     const paths = packed.files.map((f) => f.path);
     expect(
       paths.filter((p) => !/^(dist\/|bin\/pthlab\.mjs$|README\.md$|LICENSE$|package\.json$)/.test(p)),
     ).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'dist/cli/pthlab.js']));
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-    expect(packed.unpackedSize).toBeLessThan(3_000_000);
+    expect(packed.unpackedSize).toBeLessThan(3_500_000);
   });
 
   it('exports each entry point with its types, and nothing the build lacks', () => {
