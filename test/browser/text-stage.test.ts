@@ -247,6 +247,28 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
     expect(await page.$eval('#problems', (el) => el.textContent)).toBe('');
   });
 
+  it('trains on the page thread where there is no Worker', async () => {
+    const plain = await session.browser.newPage();
+    await plain.evaluateOnNewDocument(() => {
+      delete (globalThis as { Worker?: unknown }).Worker;
+    });
+    await plain.goto(`${session.baseUrl}/?dataset=text&preset=gpt-tiny&seed=1`);
+    await ready(plain);
+    expect(await plain.evaluate(() => typeof Worker)).toBe('undefined');
+    await plain.$eval(trainer, (t) => t.toggle());
+    await plain.waitForFunction(
+      () => (document.querySelector('pth-text-trainer') as unknown as TextTrainerView).step >= 2,
+      { timeout: 120_000 },
+    );
+    const lr = await plain.$eval(trainer, async (t) => {
+      t.toggle();
+      await t.pause();
+      return (await t.inspect()).lr[0];
+    });
+    expect(lr).toBe(0.003);
+    await plain.close();
+  }, 180_000);
+
   it('logged no console errors', () => {
     expect(session.errors).toEqual([]);
   });

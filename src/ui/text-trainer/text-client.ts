@@ -1,5 +1,6 @@
 /**
- * TextWorkerRun: `<pth-text-trainer>`'s side of its training worker (text-worker.ts). It starts the worker,
+ * TextWorkerRun: `<pth-text-trainer>`'s side of its training worker (text-worker.ts). It starts the worker
+ * (where there is no Worker, a TextHost on the page's thread, fed the same messages: one code path),
  * loads a run into it (a new generation each time: a reset, a new setup), sends Train, Pause and live
  * settings, turns requests (open, save, evaluate, inspect) into promises, and passes the worker's reports
  * of the current generation to the element; reports of a replaced run are dropped. It keeps the step and
@@ -30,8 +31,28 @@ export interface TextRunEvents {
 
 type Pending = { resolve: (value: never) => void; reject: (e: Error) => void };
 
+/** Where the messages go: the worker, or a TextHost on this thread. */
+interface HostPort {
+  postMessage(message: ToTextWorker, transfer: Transferable[]): void;
+  terminate(): void;
+}
+
+/**
+ * A TextHost on the page's thread, loaded only when needed: its steps time-sliced in animation frames (the
+ * run controller's default); its reports arrive a macrotask later, as a worker's would.
+ */
+function inThread(receive: (message: FromTextWorker) => void): HostPort {
+  const host = import('./text-host.ts').then(
+    ({ TextHost }) => new TextHost((message) => setTimeout(() => receive(message))),
+  );
+  return {
+    postMessage: (message) => void host.then((h) => h.receive(message)),
+    terminate: () => void host.then((h) => h.stop()),
+  };
+}
+
 export class TextWorkerRun {
-  private readonly worker: Worker;
+  private readonly worker: HostPort;
   private gen = 0;
   private nextId = 0;
   private runningNow = false;
@@ -41,12 +62,17 @@ export class TextWorkerRun {
   private readonly pending = new Map<number, Pending>();
 
   constructor(private readonly events: TextRunEvents) {
-    this.worker = new Worker(new URL('./text-worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (event: MessageEvent<FromTextWorker>) => this.receive(event.data);
-    this.worker.onerror = (event) => {
+    if (typeof Worker === 'undefined') {
+      this.worker = inThread((message) => this.receive(message));
+      return;
+    }
+    const worker = new Worker(new URL('./text-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<FromTextWorker>) => this.receive(event.data);
+    worker.onerror = (event) => {
       event.preventDefault();
       this.events.onError(`the training worker failed: ${event.message || 'it could not start'}`);
     };
+    this.worker = worker;
   }
 
   get running(): boolean {
