@@ -4,7 +4,8 @@
  * ready), then, while training, frames per second and the longest frame (gaps between requestAnimationFrame
  * callbacks) and the long tasks the browser reported (PerformanceObserver 'longtask', > 50 ms). Measured,
  * never asserted: the machine is shared. Headless Chromium's only WebGPU adapter is SwiftShader, so the page
- * trains on its CPU fallback; the steps run in the page's training worker, the frames are the page's own.
+ * trains on its CPU fallback; the steps run in the page's training worker (in text mode, the text trainer's),
+ * the frames are the page's own.
  */
 import type { Page } from 'puppeteer-core';
 import { startBrowser } from '../../test/browser/browser.ts';
