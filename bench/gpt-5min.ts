@@ -92,7 +92,7 @@ async function pageSide(preset: GptPresetName, minutes: number): Promise<Gpt5min
     await page.waitForFunction(
       () => {
         const t = document.querySelector('pth-text-trainer');
-        return t?.textRun !== undefined && t.sample.length > 0;
+        return t?.ready === true && t.sample.length > 0;
       },
       { timeout: 180_000 },
     );
@@ -100,7 +100,7 @@ async function pageSide(preset: GptPresetName, minutes: number): Promise<Gpt5min
       const adapter = await navigator.gpu?.requestAdapter();
       const info = adapter?.info;
       return {
-        backend: document.querySelector('pth-text-trainer')?.textRun?.target.backend.name ?? '?',
+        backend: (await document.querySelector('pth-text-trainer')?.inspect())?.backend ?? '?',
         adapter:
           info === undefined ? 'none' : `${info.vendor} ${info.architecture} ${info.description}`.trim(),
       };
@@ -120,14 +120,13 @@ async function pageSide(preset: GptPresetName, minutes: number): Promise<Gpt5min
     const loadAfter = loadavg();
     const end = await page.evaluate(async (batches) => {
       const t = document.querySelector('pth-text-trainer');
-      const run = t?.textRun;
-      if (t === null || run === undefined) throw new Error('the text trainer has no run');
-      await run.idle(); // the step in flight when Pause was pressed is done
+      if (t === null) throw new Error('the page has no text trainer');
+      await t.pause(); // the step in flight when Pause was pressed is done
       const chart = t.renderRoot.querySelector('pth-loss-chart');
       const periodic = (chart?.points ?? []).filter((p) => p.heldOutLoss !== undefined).at(-1);
       return {
-        steps: run.step,
-        valLoss: (await run.target.evaluate(batches)).loss,
+        steps: t.step,
+        valLoss: await t.evaluate(batches),
         lastPeriodicValLoss: periodic?.heldOutLoss ?? null,
       };
     }, evalBatches);

@@ -4,7 +4,8 @@
  * ready), then, while training, frames per second and the longest frame (gaps between requestAnimationFrame
  * callbacks) and the long tasks the browser reported (PerformanceObserver 'longtask', > 50 ms). Measured,
  * never asserted: the machine is shared. Headless Chromium's only WebGPU adapter is SwiftShader, so the page
- * trains on its CPU fallback; the steps run in the page's training worker, the frames are the page's own.
+ * trains on its CPU fallback; the steps run in the page's training worker (in text mode, the text trainer's),
+ * the frames are the page's own.
  */
 import type { Page } from 'puppeteer-core';
 import { startBrowser } from '../../test/browser/browser.ts';
@@ -52,7 +53,33 @@ const setups = [
   { name: 'sine mlp', url: '/?dataset=sine&preset=mlp&seed=1' },
   { name: 'digits mlp', url: '/?dataset=mnist&preset=mlp&seed=1' },
   { name: 'digits cnn', url: '/?dataset=mnist&preset=cnn&seed=1' },
+  { name: 'text gpt-tiny', url: '/?dataset=text&preset=gpt-tiny&seed=1' },
+  { name: 'text gpt-baby', url: '/?dataset=text&preset=gpt-baby&seed=1' },
 ];
+
+/**
+ * The play and pause buttons: the page's own, or in text mode (`dataset=text`) the text trainer's one
+ * Train/Pause button, in its shadow root.
+ */
+function controls(url: string): { train: string; pause: string } {
+  if (!url.includes('dataset=text')) return { train: '#train', pause: '#pause' };
+  const button = 'pth-text-trainer >>> button.train';
+  return { train: button, pause: button };
+}
+
+/**
+ * In text mode, until the text trainer has its corpus and model (its button enabled). Polled each frame:
+ * waitForSelector's mutation observer never sees a change inside a shadow root.
+ */
+function textTrainerReady(page: Page): Promise<unknown> {
+  return page.waitForFunction(
+    () => {
+      const button = document.querySelector('pth-text-trainer')?.shadowRoot?.querySelector('button.train');
+      return button instanceof HTMLButtonElement && !button.disabled;
+    },
+    { timeout: 120_000 },
+  );
+}
 
 // Installed before the page's own scripts: frame times, long tasks, and the first step's time.
 const probe = `(() => {
@@ -107,8 +134,10 @@ async function measure(page: Page, url: string, baseUrl: string, trainSeconds: n
   await page.waitForFunction(() => (window as { pthlab?: { ready?: boolean } }).pthlab?.ready === true, {
     timeout: 120_000,
   });
+  const buttons = controls(url);
+  if (url.includes('dataset=text')) await textTrainerReady(page);
   const readyMs = await page.evaluate(() => performance.now());
-  await page.click('#train');
+  await page.click(buttons.train);
   await page.waitForFunction(
     () => (window as unknown as { __bench: Probe }).__bench.firstStep !== undefined,
     { timeout: 120_000 },
@@ -120,7 +149,7 @@ async function measure(page: Page, url: string, baseUrl: string, trainSeconds: n
   const t0 = await page.evaluate(() => performance.now());
   await new Promise((r) => setTimeout(r, trainSeconds * 1000));
   const t1 = await page.evaluate(() => performance.now());
-  await page.click('#pause');
+  await page.click(buttons.pause);
   const end = await readProbe(page);
   const steps =
     (await page.evaluate(
@@ -197,10 +226,10 @@ export function pageTable(report: PageReport): string {
   });
   return [
     'Sandbox page in headless Chromium: navigation to ready and to the first step; frames while training',
-    `${'setup'.padEnd(14)}${cell('device', 7)}${cell('ready ms', 10)}${cell('1st step ms', 13)}${cell('steps/s', 9)}${cell('fps', 6)}${cell('p95 frame', 11)}${cell('max frame', 11)}${cell('long tasks', 12)}${cell('max task', 10)}`,
+    `${'setup'.padEnd(15)}${cell('device', 7)}${cell('ready ms', 10)}${cell('1st step ms', 13)}${cell('steps/s', 9)}${cell('fps', 6)}${cell('p95 frame', 11)}${cell('max frame', 11)}${cell('long tasks', 12)}${cell('max task', 10)}`,
     ...report.rows.map(
       (r) =>
-        `${r.name.padEnd(14)}${cell(r.device, 7)}${cell(r.readyMs.toFixed(0), 10)}${cell(r.firstStepMs.toFixed(0), 13)}${cell((r.steps / r.trainSeconds).toFixed(0), 9)}${cell(r.fps.toFixed(1), 6)}${cell(r.p95FrameMs.toFixed(1), 11)}${cell(r.longestFrameMs.toFixed(1), 11)}${cell(String(r.longTasks), 12)}${cell(r.longestTaskMs.toFixed(0), 10)}`,
+        `${r.name.padEnd(15)}${cell(r.device, 7)}${cell(r.readyMs.toFixed(0), 10)}${cell(r.firstStepMs.toFixed(0), 13)}${cell((r.steps / r.trainSeconds).toFixed(0), 9)}${cell(r.fps.toFixed(1), 6)}${cell(r.p95FrameMs.toFixed(1), 11)}${cell(r.longestFrameMs.toFixed(1), 11)}${cell(String(r.longTasks), 12)}${cell(r.longestTaskMs.toFixed(0), 10)}`,
     ),
     // A gap with no long frame on the page's thread was made elsewhere: the compositor, the GPU process or
     // the OS (two cores shared with the training worker).

@@ -81,6 +81,9 @@ const text = new TextStage(
   form,
   device.then((d) => d.backend),
 );
+// What the page bench and tests read the step of: the text trainer in text mode, else the sandbox (defined
+// here, after `text`: a probe reading it while the page still starts must not meet `text` uninitialised).
+Object.defineProperty(pthlab, 'app', { enumerable: true, get: () => text.element ?? sandbox });
 
 /** What Undo brings back after a change of data or architecture: the setup and the weights before it. */
 let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
@@ -140,7 +143,6 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
   run?.dispose();
   sandbox = next;
   const setup = next.setup;
-  pthlab['app'] = sandbox;
   history.replaceState(null, '', `?${serializeSetup(setup)}`);
   showSetup(form, setup);
   showEditor();

@@ -3,19 +3,32 @@
  * place of the 2-D/MNIST views, with its own Train button, loss chart, samples, attention and the GPT as its
  * blocks. The page marks itself `text-mode` (text-stage.css hides what means nothing for a GPT: the play
  * bar's numbers, the data views, the CSV input, the optimizer, the panels but the inspector); the setup form
- * stays, its learning rate, weight decay and batch size live, a preset or seed a new run. A file dropped
- * anywhere on the page goes to the text trainer (a nanoGPT ckpt.pt and its meta.pkl).
+ * stays, its learning rate, weight decay and batch size live, a preset or seed a new run. A new run that
+ * replaces a trained one keeps it (its ckpt.pt and meta.pkl from the worker, and its chart) behind an Undo,
+ * as the 2-D stage does after a reset. A file dropped anywhere on the page goes to the text trainer (a
+ * nanoGPT ckpt.pt and its meta.pkl).
  */
 import type { Backend } from '../tensor/index.ts';
 import type { LiveSettings } from '../train/sandbox.ts';
 import { type Setup, serializeSetup } from '../train/setup.ts';
+import type { LossPoint } from '../ui/loss-chart/pth-loss-chart.ts';
 import '../ui/text-trainer/pth-text-trainer.ts';
 import type { PthTextTrainer } from '../ui/text-trainer/pth-text-trainer.ts';
+import type { TextFiles } from '../ui/text-trainer/text-protocol.ts';
 import { showSetup } from './setup-form.ts';
+
+/** A trained GPT run a new setup replaced: what Undo brings back. */
+interface Replaced {
+  setup: Setup;
+  files: TextFiles;
+  points: LossPoint[];
+}
 
 export class TextStage {
   private trainer: PthTextTrainer | undefined;
   private shown: Setup | undefined;
+  private replaced: Replaced | undefined;
+  private readonly undoButton: HTMLButtonElement;
 
   constructor(
     private readonly section: HTMLElement,
@@ -24,6 +37,11 @@ export class TextStage {
   ) {
     // Capture: before the checkpoint bar's page-wide drop, which would load the file into the hidden model.
     document.addEventListener('drop', (event) => this.onDrop(event), { capture: true });
+    this.undoButton = document.createElement('button');
+    this.undoButton.className = 'text-undo';
+    this.undoButton.hidden = true;
+    this.undoButton.addEventListener('click', () => void this.undo());
+    section.append(this.undoButton);
   }
 
   /** The text setup in effect, or undefined when the page shows another dataset. */
@@ -37,9 +55,10 @@ export class TextStage {
 
   /**
    * Shows the text trainer for `setup` (dataset=text): a new run unless only live settings changed, which
-   * `applyLive` takes instead.
+   * `applyLive` takes instead. A trained run it replaces is kept for Undo.
    */
-  async show(setup: Setup): Promise<void> {
+  async show(setup: Setup, remember = true): Promise<void> {
+    if (remember) await this.remember();
     this.trainer?.remove();
     const trainer = document.createElement('pth-text-trainer');
     trainer.preset = setup.preset;
@@ -57,13 +76,43 @@ export class TextStage {
     showSetup(this.form, setup);
   }
 
+  /** The run now, when it has trained, as the one Undo brings back (its save taken between two steps). */
+  private async remember(): Promise<void> {
+    const trainer = this.trainer;
+    const setup = this.shown;
+    if (trainer === undefined || setup === undefined || trainer.step === 0) return;
+    try {
+      await trainer.pause();
+      this.replaced = { setup, files: await trainer.saveFiles(), points: trainer.chartPoints() };
+    } catch {
+      return; // a run that cannot be saved (it diverged) is not offered back
+    }
+    this.undoButton.textContent = `Undo (back to ${setup.preset} at step ${this.replaced.files.step})`;
+    this.undoButton.hidden = false;
+  }
+
+  /** The replaced run again: its setup, weights, AdamW state, step and chart. */
+  private async undo(): Promise<void> {
+    const back = this.replaced;
+    if (back === undefined) return;
+    this.forget();
+    await this.show(back.setup, false);
+    await this.trainer?.restore(back.files, back.points);
+  }
+
+  private forget(): void {
+    this.replaced = undefined;
+    this.undoButton.hidden = true;
+  }
+
   /** Back to the other datasets' stage; true when the text trainer was showing. */
   hide(): boolean {
     const was = this.trainer !== undefined;
-    this.trainer?.pause();
+    void this.trainer?.pause();
     this.trainer?.remove();
     this.trainer = undefined;
     this.shown = undefined;
+    this.forget();
     this.section.hidden = true;
     document.body.classList.remove('text-mode');
     return was;

@@ -1,6 +1,7 @@
 /**
  * The app as `npm run build` makes it (dist/app), served as plain files: the sandbox registers its
- * components, trains in its worker and draws; the tools and tutorial pages start; no console errors. The dev
+ * components, trains in its worker and draws; its text mode trains a GPT in the text trainer's worker; the
+ * tools and tutorial pages start; no console errors. The dev
  * server every other browser test uses hides what the production bundle drops (a side-effect import
  * tree-shaken away leaves every <pth-*> element undefined).
  */
@@ -47,6 +48,26 @@ describe('the built app, served as plain files', () => {
       { timeout: 60_000 },
     );
     await page.click('#pause');
+    expect(session.errors).toEqual([]);
+  });
+
+  it('text mode trains its GPT in the text trainer worker, over the corpus the build copied', async () => {
+    const page = await session.open('/index.html?dataset=text&preset=gpt-tiny&seed=1');
+    // Ready: the step-0 sample of the fresh model is shown.
+    await page.waitForFunction(() => document.querySelector('pth-text-trainer')?.sampleStep === 0, {
+      timeout: 120_000,
+    });
+    await page.$eval('pth-text-trainer', (t) => t.toggle());
+    await page.waitForFunction(() => (document.querySelector('pth-text-trainer')?.step ?? 0) >= 2, {
+      timeout: 120_000,
+    });
+    await page.$eval('pth-text-trainer', (t) => {
+      t.toggle();
+      return t.pause();
+    });
+    expect(await page.$eval('pth-text-trainer', (t) => t.message)).toMatch(
+      /^\d+ characters, \d+ in the corpus$/,
+    );
     expect(session.errors).toEqual([]);
   });
 

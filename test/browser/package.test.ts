@@ -4,8 +4,8 @@
  * sources. There: the `pthlab` command inspects a file torch 1.13 saved and prints torch's own digest of it;
  * each entry point imports in Node; a strict consumer type-checks against the declarations (this repository's
  * tsc pointed at that project, both `nodenext` and `bundler` resolution); and a static page (no Vite) that
- * reaches the package through an import map trains `<pth-trainer>` in Chromium, fetching nothing but its
- * own file and the package's browser build. Screenshot: test-artifacts/package.png.
+ * reaches the package through an import map trains `<pth-trainer>` in Chromium, and `<pth-text-trainer>` in
+ * its worker over the page's text, fetching nothing but its own files and the package's browser build. Screenshot: test-artifacts/package.png.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,14 +94,16 @@ describe('the npm package, installed', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('packs the build, the command, README and LICENSE, nothing else, under 3 MB', () => {
+  // 3.5 MB: the text trainer's worker is a bundle of the engine of its own (0.3 MB, minified) in dist/ and
+  // dist/browser/ each, the price of training off the page's thread.
+  it('packs the build, the command, README and LICENSE, nothing else, under 3.5 MB', () => {
     const paths = packed.files.map((f) => f.path);
     expect(
       paths.filter((p) => !/^(dist\/|bin\/pthlab\.mjs$|README\.md$|LICENSE$|package\.json$)/.test(p)),
     ).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'dist/cli/pthlab.js']));
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-    expect(packed.unpackedSize).toBeLessThan(3_000_000);
+    expect(packed.unpackedSize).toBeLessThan(3_500_000);
   });
 
   it('exports each entry point with its types, and nothing the build lacks', () => {
@@ -216,7 +218,7 @@ console.log(JSON.stringify({ counts, keys }));
     }
   });
 
-  it('trains <pth-trainer> in a plain page with an import map to the installed files', async () => {
+  it('trains <pth-trainer> and <pth-text-trainer> in a plain page with an import map to the installed files', async () => {
     mkdirSync(join(project, 'lessons'));
     cpSync(join(repoRoot, 'test/browser/pages/package.html'), join(project, 'lessons/index.html'));
     session = await startBrowser({ staticRoot: project });
@@ -265,8 +267,32 @@ console.log(JSON.stringify({ counts, keys }));
     expect(status).toMatch(/^step 100 · loss [\d.]+ · accuracy [\d.]+%$/);
     await page.screenshot({ path: join(repoRoot, 'test-artifacts', 'package.png'), fullPage: true });
 
+    // <pth-text-trainer> trains in its worker, which the build serves beside its modules, over the page's own
+    // text (the package ships no corpus): 100 kB of the app's.
+    const corpus = readFileSync(join(repoRoot, 'src/train/datasets/text/brown-fiction.txt'), 'utf8');
+    writeFileSync(join(project, 'lessons/corpus.txt'), corpus.slice(0, 100_000));
+    await page.evaluate(() => {
+      const el = document.createElement('pth-text-trainer');
+      el.setAttribute('corpus', 'corpus.txt');
+      document.body.append(el);
+    });
+    await page.waitForFunction(() => document.querySelector('pth-text-trainer')?.sampleStep === 0, {
+      timeout: 120_000,
+    });
+    await page.$eval('pth-text-trainer', (t) => t.toggle());
+    await page.waitForFunction(() => (document.querySelector('pth-text-trainer')?.step ?? 0) >= 2, {
+      timeout: 120_000,
+    });
+    await page.$eval('pth-text-trainer', (t) => {
+      t.toggle();
+      return t.pause();
+    });
+
     const outside = requested.filter(
-      (path) => path !== '/lessons/index.html' && !path.startsWith('/node_modules/pthlab/dist/browser/'),
+      (path) =>
+        path !== '/lessons/index.html' &&
+        path !== '/lessons/corpus.txt' &&
+        !path.startsWith('/node_modules/pthlab/dist/browser/'),
     );
     expect(outside).toEqual([]);
     expect(session.errors).toEqual([]);

@@ -24,6 +24,12 @@ interface TextTrainerView {
   maps: unknown;
   step: number;
   shadowRoot: ShadowRoot;
+  message: string;
+  pause(): Promise<void>;
+  inspect(): Promise<{ lr: number[] }>;
+  saveFiles(): Promise<{ ckpt: Uint8Array; meta: Uint8Array }>;
+  evaluate(batches: number): Promise<number>;
+  chartPoints(): unknown[];
 }
 
 async function ready(page: Page): Promise<void> {
@@ -134,12 +140,12 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
     await page.waitForFunction(() => location.search.includes('lr=0.002'));
     await page.focus('#stage');
     await page.keyboard.press('k');
-    const lr = await page.$eval(
-      trainer,
-      (t) =>
-        (t as unknown as { run: { target: { optimizer: { paramGroups: { lr: number }[] } } } }).run.target
-          .optimizer.paramGroups[0]?.lr,
-    );
+    // The training worker's pause lands after the step in flight; then its optimizer is read.
+    const lr = await page.$eval(trainer, async (t) => {
+      const view = t as unknown as TextTrainerView;
+      await view.pause();
+      return (await view.inspect()).lr[0];
+    });
     expect(lr).toBe(0.002);
     const points = await page.$eval(`${trainer} >>> pth-loss-chart`, (c) => c.points);
     expect(points.filter((p) => p.trainLoss !== undefined).length).toBeGreaterThanOrEqual(3);
@@ -150,11 +156,8 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
   it('gives a ckpt.pt and meta.pkl dropped anywhere on the page to the text trainer', async () => {
     const step = await page.$eval(trainer, (t) => (t as unknown as TextTrainerView).step);
     const message = await page.evaluate(async () => {
-      const t = document.querySelector('pth-text-trainer') as unknown as {
-        run: { target: { save(): Promise<{ ckpt: Uint8Array; meta: Uint8Array }> } };
-        message: string;
-      };
-      const { ckpt, meta } = await t.run.target.save();
+      const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerView;
+      const { ckpt, meta } = await t.saveFiles();
       const files = new DataTransfer();
       files.items.add(new File([ckpt as BlobPart], 'ckpt.pt'));
       files.items.add(new File([meta as BlobPart], 'meta.pkl'));
@@ -165,6 +168,41 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
       return t.message;
     });
     expect(message).toBe(`opened ckpt.pt with meta.pkl at step ${step}`);
+  });
+
+  it('keeps the trained GPT behind an Undo when a new seed replaces it; Undo brings it back', async () => {
+    const before = await page.$eval(trainer, async (t) => {
+      const view = t as unknown as TextTrainerView;
+      await view.pause();
+      return { step: view.step, loss: await view.evaluate(2), points: view.chartPoints() };
+    });
+    expect(before.step).toBeGreaterThan(0);
+    await page.$eval('#setup input[name=seed]', (input) => ((input as HTMLInputElement).value = '2'));
+    await page.click('#setup button[type=submit]');
+    await page.waitForFunction(() => location.search.includes('seed=2'));
+    await ready(page);
+    expect(await page.$eval(trainer, (t) => (t as unknown as TextTrainerView).step)).toBe(0);
+    const undo = '#text-section button.text-undo';
+    expect(
+      await page.$eval(undo, (b) => ({ hidden: (b as HTMLElement).hidden, text: b.textContent })),
+    ).toEqual({ hidden: false, text: `Undo (back to gpt-tiny at step ${before.step})` });
+    await page.click(undo);
+    await page.waitForFunction(
+      (step) => {
+        const t = document.querySelector('pth-text-trainer') as unknown as TextTrainerView | null;
+        return t?.step === step && t.message === `back to step ${step}`;
+      },
+      { timeout: 60_000 },
+      before.step,
+    );
+    expect(await page.evaluate(() => location.search)).toContain('&seed=1&');
+    const after = await page.$eval(trainer, async (t) => {
+      const view = t as unknown as TextTrainerView;
+      return { loss: await view.evaluate(2), points: view.chartPoints() };
+    });
+    // The same weights on the same validation batches, and the same chart.
+    expect(after).toEqual({ loss: before.loss, points: before.points });
+    expect(await page.$eval(undo, (b) => (b as HTMLElement).hidden)).toBe(true);
   });
 
   it('starts over with Reset: step 0, the chart cleared, a sample of the fresh model', async () => {
@@ -208,6 +246,28 @@ describe('the sandbox page with dataset=text at 1366x768', () => {
     await page.waitForFunction(() => document.getElementById('n-step')?.textContent === '1');
     expect(await page.$eval('#problems', (el) => el.textContent)).toBe('');
   });
+
+  it('trains on the page thread where there is no Worker', async () => {
+    const plain = await session.browser.newPage();
+    await plain.evaluateOnNewDocument(() => {
+      delete (globalThis as { Worker?: unknown }).Worker;
+    });
+    await plain.goto(`${session.baseUrl}/?dataset=text&preset=gpt-tiny&seed=1`);
+    await ready(plain);
+    expect(await plain.evaluate(() => typeof Worker)).toBe('undefined');
+    await plain.$eval(trainer, (t) => t.toggle());
+    await plain.waitForFunction(
+      () => (document.querySelector('pth-text-trainer') as unknown as TextTrainerView).step >= 2,
+      { timeout: 120_000 },
+    );
+    const lr = await plain.$eval(trainer, async (t) => {
+      t.toggle();
+      await t.pause();
+      return (await t.inspect()).lr[0];
+    });
+    expect(lr).toBe(0.003);
+    await plain.close();
+  }, 180_000);
 
   it('logged no console errors', () => {
     expect(session.errors).toEqual([]);

@@ -67,6 +67,7 @@ describe('<pth-trainer dataset="text" preset="gpt">', () => {
       { timeout: 300_000 },
     );
     await (await page.$('aria/Pause[role="button"]'))?.click();
+    await page.$eval(inner, (t) => t.pause()); // the worker's pause has landed: no step comes after
     const after = await page.$eval(inner, (t) => ({ sample: t.sample, step: t.sampleStep }));
     expect(after.sample).not.toBe(first.sample);
     const points = await page.$eval(`${inner} >>> pth-loss-chart`, (c) => c.points);

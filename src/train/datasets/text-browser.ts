@@ -7,26 +7,26 @@
  */
 /// <reference types="vite/client" />
 import shippedCorpusUrl from './text/brown-fiction.txt?url';
-import { type TextData, prepareText } from './text.ts';
+import type { TextData } from './text.ts';
+import { fetchTextCorpus } from './text-fetch.ts';
 import { DatasetError } from './types.ts';
 
-const cache = new Map<string, Promise<TextData>>();
-
-export function loadTextCorpus(url: string = shippedCorpusUrl): Promise<TextData> {
+/**
+ * The absolute URL of the corpus to train on (`url`, else the shipped one), resolved against the page, so a
+ * worker fetches the same file; a build without a corpus and no `url` is refused in words.
+ */
+export function textCorpusUrl(url: string = shippedCorpusUrl): string {
   if (url === '')
-    return Promise.reject(
-      new DatasetError(
-        'this build of pthlab ships no text corpus: give the text file\'s URL (corpus="..."); the app\'s is brown-fiction.txt',
-      ),
+    throw new DatasetError(
+      'this build of pthlab ships no text corpus: give the text file\'s URL (corpus="..."); the app\'s is brown-fiction.txt',
     );
-  let loading = cache.get(url);
-  if (loading === undefined) {
-    loading = fetch(url).then(async (response) => {
-      if (!response.ok) throw new DatasetError(`text corpus: ${response.status} fetching ${url}`);
-      return prepareText(await response.text());
-    });
-    cache.set(url, loading);
-    loading.catch(() => cache.delete(url));
+  return new URL(url, location.href).href;
+}
+
+export function loadTextCorpus(url?: string): Promise<TextData> {
+  try {
+    return fetchTextCorpus(textCorpusUrl(url));
+  } catch (e) {
+    return Promise.reject(e as Error);
   }
-  return loading;
 }

@@ -5,16 +5,18 @@
  * blocks (`<pth-network>`), Save (nanoGPT's ckpt.pt and meta.pkl) and Open (or drop) a nanoGPT ckpt.pt with
  * its meta.pkl to sample from it and continue training. The views sit side by side where the element is wide and
  * in one column where it is narrow. `<pth-trainer dataset="text" preset="gpt">` and the sandbox page's
- * `dataset=text` show this element.
+ * `dataset=text` show this element. The training runs in a Web Worker (text-worker.ts, through
+ * text-client.ts): this element only draws what it reports, so the page keeps its frame rate however long a
+ * step takes. A `backend` given names the kind of device the worker selects for itself.
  *
  * @fires pth-running - `{ running }` when training starts or stops.
  * @csspart controls - the row of buttons.
  * @csspart train - the Train/Pause button.
  */
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import type { AttentionMaps } from '../../nn/gpt/attention-maps.ts';
 import type { Backend } from '../../tensor/index.ts';
-import { loadTextCorpus } from '../../train/datasets/text-browser.ts';
+import { textCorpusUrl } from '../../train/datasets/text-browser.ts';
 import {
   type GptPresetName,
   type TextLiveSettings,
@@ -24,14 +26,15 @@ import {
 import '../attention/pth-attention.ts';
 import { type NetworkPicture, describeNetwork } from '../network/picture.ts';
 import '../network/pth-network.ts';
-import type { PthLossChart } from '../loss-chart/pth-loss-chart.ts';
+import type { LossPoint, PthLossChart } from '../loss-chart/pth-loss-chart.ts';
 import '../loss-chart/pth-loss-chart.ts';
 import '../samples/pth-samples.ts';
 import { sharedStyles } from '../shared.styles.ts';
 import type { PthStatus } from '../status/pth-status.ts';
 import '../status/pth-status.ts';
-import { pageBackend } from '../trainer/run.ts';
-import { TextRun } from './text-run.ts';
+import { textTrainerStyles } from './pth-text-trainer.styles.ts';
+import { TextWorkerRun } from './text-client.ts';
+import type { TextDevice, TextFiles, TextModel } from './text-protocol.ts';
 
 /** `gpt` names the tiny preset, as `<pth-trainer dataset="text" preset="gpt">` does. */
 export function gptPreset(name: string | undefined): GptPresetName {
@@ -86,82 +89,13 @@ export class PthTextTrainer extends LitElement {
   declare tokens: string[];
   declare message: string;
 
-  static override styles = [
-    sharedStyles,
-    css`
-      .controls {
-        display: flex;
-        gap: 0.5rem;
-        flex-wrap: wrap;
-        align-items: center;
-      }
-      :host {
-        display: block;
-        container-type: inline-size;
-      }
-      .drop {
-        border: 2px dashed transparent;
-      }
-      .views {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
-        gap: 0.4rem 1rem;
-        align-items: start;
-      }
-      /* Side by side where there is room: the chart, the text and its attention, the network. */
-      @container (min-width: 640px) {
-        .views {
-          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-        }
-        .network {
-          grid-column: 1 / -1;
-        }
-      }
-      @container (min-width: 1000px) {
-        .views {
-          grid-template-columns: minmax(0, 0.9fr) minmax(0, 1fr) minmax(0, 1.15fr);
-        }
-        .network {
-          grid-column: auto;
-        }
-      }
-      .view {
-        min-width: 0;
-      }
-      h3 {
-        font-size: 14px;
-        margin: 0.3rem 0 0.2rem;
-      }
-      button.train {
-        font-size: 1.05rem;
-        font-weight: 600;
-        padding: 0.45rem 1.1rem;
-        border-radius: 999px;
-        background: #2a5bd7;
-        border: 1px solid #1d44a8;
-        color: #fff;
-      }
-      button.train.running {
-        background: #fff;
-        color: #1d44a8;
-      }
-      button.train:disabled {
-        opacity: 0.6;
-      }
-      .drop.over {
-        border-color: #36c;
-      }
-    `,
-  ];
+  static override styles = [sharedStyles, textTrainerStyles];
 
-  private run: TextRun | undefined;
-  /** Counts builds: a reset run's last step, finishing after the reset, must not reach the new views. */
-  private generation = 0;
-
-  /** The run this element drives, once the corpus is loaded (bench/gpt-5min.ts reads its step and loss). */
-  get textRun(): TextRun | undefined {
-    return this.run;
-  }
+  /** The training, in a Web Worker (text-worker.ts): this element only draws what it reports. */
+  private run: TextWorkerRun | undefined;
+  /** Resolves once the current run's model is built in the worker (`ready`). */
+  private loaded: Promise<void> = new Promise(() => undefined);
+  private markLoaded: () => void = () => undefined;
 
   constructor() {
     super();
@@ -188,16 +122,23 @@ export class PthTextTrainer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.run === undefined) void this.build();
+    if (this.run === undefined) this.build();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.run?.pause();
+    void this.run?.pause();
+    // Removed for good (not moved: a move reconnects before this task ends): the worker and its model go.
+    setTimeout(() => {
+      if (this.isConnected || this.run === undefined) return;
+      this.run.dispose();
+      this.run = undefined;
+      this.ready = false;
+    });
   }
 
   /** The setup the attributes give (the preset's learning rate and batch size where they give none). */
-  private get setup(): TextSetup {
+  get setup(): TextSetup {
     const setup: TextSetup = { preset: gptPreset(this.preset), seed: this.seedNumber };
     if (this.lr !== undefined && this.lr > 0) setup.lr = this.lr;
     if (this.batch !== undefined && Number.isSafeInteger(this.batch) && this.batch > 0)
@@ -206,79 +147,89 @@ export class PthTextTrainer extends LitElement {
     return setup;
   }
 
-  private async build(): Promise<void> {
+  /** The worker selects its own device (a GPUDevice cannot cross threads): the kind of `backend`, else auto. */
+  private get device(): TextDevice {
+    if (this.backend === undefined) return 'auto';
+    return this.backend.name === 'cpu' ? 'cpu' : 'webgpu';
+  }
+
+  private chart(): PthLossChart | null {
+    return this.renderRoot.querySelector('pth-loss-chart');
+  }
+
+  private status(): PthStatus | null {
+    return this.renderRoot.querySelector('pth-status');
+  }
+
+  /** A fresh run: the worker (started once) loads the corpus and builds the GPT of the setup. */
+  private build(): void {
+    let corpus: string;
     try {
-      const [text, backend] = await Promise.all([
-        loadTextCorpus(this.corpus || undefined),
-        this.backend ?? pageBackend(),
-      ]);
-      const generation = ++this.generation;
-      const current = () => generation === this.generation;
-      const chart = () =>
-        current() ? (this.renderRoot.querySelector('pth-loss-chart') as PthLossChart | null) : null;
-      const status = () =>
-        current() ? (this.renderRoot.querySelector('pth-status') as PthStatus | null) : null;
-      this.run = TextRun.create(text, this.setup, backend, {
-        onStep: (r) => {
-          Object.assign(status() ?? {}, { step: r.step, loss: r.loss, accuracy: undefined });
-          chart()?.push({ step: r.step, trainLoss: r.loss });
-        },
-        onMetrics: (e, step) => chart()?.push({ step, heldOutLoss: e.loss }),
-        onSample: (s, step) => {
-          if (!current()) return;
-          this.sample = s;
-          this.sampleStep = step;
-        },
-        onAttention: (maps, tokens) => {
-          if (!current()) return;
-          this.maps = maps;
-          this.tokens = tokens;
-        },
-        onRunning: (r) => {
-          this.running = r;
-          this.dispatchEvent(new CustomEvent('pth-running', { detail: { running: r } }));
-        },
-        onError: (m) => (this.message = m),
-      });
-      this.ready = true;
-      this.showModel();
-      this.message = `${text.vocab.vocabSize} characters, ${text.train.length + text.val.length} in the corpus`;
-      await this.run.refresh(); // the validation loss at step 0
-      await this.run.show();
+      corpus = textCorpusUrl(this.corpus || undefined);
     } catch (e) {
       this.message = `could not start: ${(e as Error).message}`;
+      return;
     }
+    this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
+    this.run ??= new TextWorkerRun({
+      onLoaded: (model) => {
+        this.ready = true;
+        this.markLoaded();
+        this.showModel(model);
+        this.message = `${model.vocabSize} characters, ${model.corpusChars} in the corpus`;
+      },
+      onSlice: (records) => {
+        const last = records.at(-1);
+        if (last !== undefined)
+          Object.assign(this.status() ?? {}, { step: last.step, loss: last.loss, accuracy: undefined });
+        this.chart()?.pushAll(records.map((r) => ({ step: r.step, trainLoss: r.loss })));
+      },
+      onMetrics: (loss, step) => this.chart()?.push({ step, heldOutLoss: loss }),
+      onSample: (text, step) => {
+        this.sample = text;
+        this.sampleStep = step;
+      },
+      onAttention: (maps, tokens) => {
+        this.maps = maps;
+        this.tokens = tokens;
+      },
+      onRunning: (r) => {
+        this.running = r;
+        this.dispatchEvent(new CustomEvent('pth-running', { detail: { running: r } }));
+      },
+      onError: (m) => (this.message = this.ready ? m : `could not start: ${m}`),
+    });
+    this.run.load(corpus, this.setup, this.device);
   }
 
   /** The model as its blocks (after a file is opened: the file's GPT). */
-  private showModel(): void {
-    const config = this.run?.target.model.config;
-    if (config !== undefined) this.picture = describeNetwork({ type: 'GPT', ...config }, [], []);
+  private showModel(model: TextModel): void {
+    this.picture = describeNetwork({ type: 'GPT', ...model.config }, [], []);
   }
 
   /** Start over: a fresh GPT of the same setup (its seed's initialisation), the chart and sample cleared. */
   async reset(): Promise<void> {
     if (this.run === undefined) return;
-    this.run.pause();
-    this.run = undefined;
+    await this.run.pause();
     this.ready = false;
-    (this.renderRoot.querySelector('pth-loss-chart') as PthLossChart | null)?.reset();
-    Object.assign(this.renderRoot.querySelector('pth-status') ?? {}, { step: 0, loss: undefined });
+    this.chart()?.reset();
+    Object.assign(this.status() ?? {}, { step: 0, loss: undefined });
     this.sample = '';
     this.sampleStep = undefined;
     this.maps = undefined;
-    await this.build();
+    this.build();
   }
 
   /** Train, or pause when training (the Train button; the sandbox page's "k"). */
   toggle(): void {
-    if (this.run === undefined) return;
-    if (this.running) this.run.pause();
-    else void this.run.start();
+    if (this.run === undefined || !this.ready) return;
+    if (this.running) void this.run.pause();
+    else this.run.start();
   }
 
-  pause(): void {
-    this.run?.pause();
+  /** Resolves once training has stopped, the step in flight done (at once when not training). */
+  pause(): Promise<void> {
+    return this.run?.pause() ?? Promise.resolve();
   }
 
   /** The training step taken last (0 before any, or a loaded ckpt.pt's iter_num). */
@@ -289,15 +240,54 @@ export class PthTextTrainer extends LitElement {
   /** Learning rate, weight decay and batch size, applied between two steps (AdamW's moments kept). */
   applyLive(change: TextLiveSettings): void {
     Object.assign(this, change);
-    this.run?.applyLive(change);
+    this.run?.live(change);
+  }
+
+  /** nanoGPT's ckpt.pt and meta.pkl of the model now, taken between two steps. */
+  saveFiles(): Promise<TextFiles> {
+    if (this.run === undefined) return Promise.reject(new Error('the text trainer is not running'));
+    return this.run.request('save', {});
+  }
+
+  /** The validation loss over the first `batches` fixed batches (`validationBatch` of text-sandbox.ts). */
+  evaluate(batches: number): Promise<number> {
+    if (this.run === undefined) return Promise.reject(new Error('the text trainer is not running'));
+    return this.run.request('evaluate', { batches });
+  }
+
+  /** What the worker trains with now: the learning rate of each param group, the step, the backend. */
+  inspect(): Promise<{ lr: number[]; step: number; backend: string }> {
+    if (this.run === undefined) return Promise.reject(new Error('the text trainer is not running'));
+    return this.run.request('inspect', {});
+  }
+
+  /** The loss chart's points (what Undo keeps of a replaced run beside its files). */
+  chartPoints(): LossPoint[] {
+    return [...(this.chart()?.points ?? [])];
+  }
+
+  /**
+   * A run kept for Undo comes back in this fresh one: its ckpt.pt and meta.pkl (weights, AdamW state, step)
+   * and its chart.
+   */
+  async restore(files: TextFiles, points: readonly LossPoint[]): Promise<void> {
+    await this.loaded;
+    if (this.run === undefined) return;
+    const model = await this.run.request('open', { ckpt: files.ckpt, meta: files.meta });
+    this.showModel(model);
+    // After the reply: the fresh model's step-0 validation loss, reported before it, is not drawn.
+    this.chart()?.reset();
+    this.chart()?.pushAll(points);
+    const loss = [...points].reverse().find((p) => p.trainLoss !== undefined)?.trainLoss;
+    Object.assign(this.status() ?? {}, { step: model.step, loss, accuracy: undefined });
+    this.message = `back to step ${model.step}`;
   }
 
   private async save(): Promise<void> {
-    if (this.run === undefined) return;
-    const { ckpt, meta } = await this.run.target.save();
+    const { ckpt, meta, step } = await this.saveFiles();
     download(ckpt, 'ckpt.pt');
     download(meta, 'meta.pkl');
-    this.message = `saved ckpt.pt and meta.pkl at step ${this.run.step}`;
+    this.message = `saved ckpt.pt and meta.pkl at step ${step}`;
   }
 
   /** A ckpt.pt (and optionally its meta.pkl) from a file input or a drop. */
@@ -312,9 +302,9 @@ export class PthTextTrainer extends LitElement {
     try {
       const bytes = new Uint8Array(await ckpt.arrayBuffer());
       const metaBytes = meta === undefined ? undefined : new Uint8Array(await meta.arrayBuffer());
-      await this.run.open(bytes, metaBytes);
-      this.showModel();
-      this.message = `opened ${ckpt.name}${meta === undefined ? '' : ` with ${meta.name}`} at step ${this.run.step}`;
+      const model = await this.run.request('open', { ckpt: bytes, meta: metaBytes }, [bytes.buffer]);
+      this.showModel(model);
+      this.message = `opened ${ckpt.name}${meta === undefined ? '' : ` with ${meta.name}`} at step ${model.step}`;
     } catch (e) {
       this.message = `could not open ${ckpt.name}: ${(e as Error).message}`;
     }

@@ -1,5 +1,6 @@
 /**
- * What `<pth-text-trainer>` drives, as plain TypeScript (no DOM): the one run controller over a TextSandbox,
+ * What `<pth-text-trainer>`'s worker (text-worker.ts) drives, as plain TypeScript (no DOM): the one run
+ * controller over a TextSandbox,
  * a sample and the attention of the prompt every `sampleEvery` steps (in a frame of their own, as periodic
  * work), the validation loss every `metricsEvery`. A loaded ckpt.pt is adopted between steps.
  */
@@ -17,6 +18,8 @@ export const attentionPrompt = 'The old man looked at her';
 
 export interface TextRunViews {
   onStep?: (r: StepRecord) => void;
+  /** The records of one slice of steps. */
+  onSlice?: (records: StepRecord[]) => void;
   onMetrics?: (e: Evaluation, step: number) => void;
   onSample?: (text: string, step: number) => void;
   onAttention?: (maps: AttentionMaps, tokens: string[]) => void;
@@ -30,15 +33,16 @@ export class TextRun extends RunController<TextSandbox> {
     private readonly views: TextRunViews,
     sampleEvery: number,
     metricsEvery: number,
-    nextFrame?: () => Promise<unknown>,
+    frame: { nextFrame?: () => Promise<unknown>; frameBudgetMs?: number },
   ) {
     super(box, {
       stepsPerFrame: 8,
-      frameBudgetMs: 12,
+      frameBudgetMs: frame.frameBudgetMs ?? 12,
       metricsEvery,
       tasks: [{ every: sampleEvery, run: () => this.show() }],
-      ...(nextFrame === undefined ? {} : { nextFrame }),
+      ...(frame.nextFrame === undefined ? {} : { nextFrame: frame.nextFrame }),
       ...(views.onStep === undefined ? {} : { onStep: views.onStep }),
+      ...(views.onSlice === undefined ? {} : { onSlice: views.onSlice }),
       ...(views.onMetrics === undefined ? {} : { onMetrics: views.onMetrics }),
       ...(views.onRunning === undefined ? {} : { onRunning: views.onRunning }),
       onError: (e) => views.onError?.(e instanceof Error ? e.message : String(e)),
@@ -50,10 +54,15 @@ export class TextRun extends RunController<TextSandbox> {
     setup: TextSetup,
     backend: Backend,
     views: TextRunViews,
-    opts: { sampleEvery?: number; metricsEvery?: number; nextFrame?: () => Promise<unknown> } = {},
+    opts: {
+      sampleEvery?: number;
+      metricsEvery?: number;
+      nextFrame?: () => Promise<unknown>;
+      frameBudgetMs?: number;
+    } = {},
   ): TextRun {
     const box = TextSandbox.create(text, setup, backend);
-    return new TextRun(box, views, opts.sampleEvery ?? 25, opts.metricsEvery ?? 50, opts.nextFrame);
+    return new TextRun(box, views, opts.sampleEvery ?? 25, opts.metricsEvery ?? 50, opts);
   }
 
   /** A sample of the model as it is now, and its first block's attention on `attentionPrompt`. */

@@ -1,0 +1,29 @@
+/**
+ * `<pth-text-trainer>`'s training worker: a TextHost (text-host.ts) running the GPT's steps back to back,
+ * yielding between slices only to read the element's messages, so however long one step takes (up to a
+ * second on the CPU backend) the page keeps drawing.
+ */
+import type { FromTextWorker, ToTextWorker } from './text-protocol.ts';
+import { TextHost } from './text-host.ts';
+
+const scope = globalThis as unknown as {
+  onmessage: ((event: MessageEvent<ToTextWorker>) => void) | null;
+  postMessage(message: FromTextWorker, transfer?: Transferable[]): void;
+};
+
+/** A macrotask, so the element's messages (pause, a live change) are read between slices. */
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const nextSlice = () =>
+  new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+
+// Training work between two looks at the element's messages: 25 ms (a page's frame need not be met here).
+const host = new TextHost((message, transfer = []) => scope.postMessage(message, transfer), {
+  nextFrame: nextSlice,
+  frameBudgetMs: 25,
+});
+scope.onmessage = (event) => host.receive(event.data);
