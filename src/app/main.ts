@@ -13,22 +13,31 @@ import { digestCheckpoint, digestJson } from '../checkpoint/inspect/digest.ts';
 import { saveTorchZip } from '../checkpoint/index.ts';
 import { ArchitectureError, DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { type AutosaveFile, type PageRun, autosaveFile, createRun } from './page-run.ts';
-import { chooseDevice, sandboxCheckpoints } from './page-parts.ts';
-import { csvData, keepCsv } from './csv-source.ts';
+import { chooseDevice, pageSource, sandboxCheckpoints } from './page-parts.ts';
+import { keepCsv } from './csv-source.ts';
 import { onCsvFile, onPlayPauseKey } from './page-input.ts';
 import { clearDigit, readDigit } from './digit.ts';
 import { redrawPictures, showDataViews } from './views.ts';
 import { showModes } from './modes-panel.ts';
-import { copyLink, fillSelect, isLiveKey, onlyLiveChanges, readForm, showSetup } from './setup-form.ts';
+import { copyLink, fillSelect, onSetupForm, showSetup } from './setup-form.ts';
 import { TextStage } from './text-stage.ts';
+import { UndoOffer } from './undo-offer.ts';
 import { DatasetError } from '../train/datasets/index.ts';
-import { Hints, Smoothed, nextMilestone, keepLogScale, showNumbers, showSnippet } from './stage.ts';
+import {
+  Hints,
+  Smoothed,
+  copySnippetOnClick,
+  nextMilestone,
+  keepLogScale,
+  showNumbers,
+  showSnippet,
+} from './stage.ts';
 import { type Autosave, openAutosave } from '../ui/autosave.ts';
 import type { SaveFormat } from '../ui/checkpoint-bar/snippets.ts';
 import '../ui/index.ts';
 import { presetLabels, presetNames } from '../train/presets.ts';
 import { type Setup, datasetNames, optimizerNames, parseSetup, serializeSetup } from '../train/setup.ts';
-import { type DataSource, type Evaluation, Sandbox, syntheticSource } from '../train/sandbox.ts';
+import { type Evaluation, Sandbox } from '../train/sandbox.ts';
 
 // Exposed for the browser tests and for people trying the library from the console.
 const pthlab: Record<string, unknown> = { checkpoint, inspect: { digestCheckpoint, digestJson } };
@@ -51,13 +60,6 @@ const buttons = {
   step: byId<HTMLButtonElement>('step'),
   reset: byId<HTMLButtonElement>('reset'),
   undo: byId<HTMLButtonElement>('undo'),
-};
-
-const source: DataSource = async (setup) => {
-  if (setup.dataset === 'csv') return csvData();
-  if (setup.dataset !== 'mnist') return syntheticSource(setup);
-  const { loadMnist } = await import('../train/datasets/mnist-browser.ts');
-  return loadMnist({ perClass: 100, seed: setup.seed });
 };
 
 let sandbox: Sandbox;
@@ -86,7 +88,11 @@ const text = new TextStage(
 Object.defineProperty(pthlab, 'app', { enumerable: true, get: () => text.element ?? sandbox });
 
 /** What Undo brings back after a change of data or architecture: the setup and the weights before it. */
-let undo: { setup: Setup; bytes: Uint8Array | undefined } | undefined;
+const undo = new UndoOffer<{ setup: Setup; bytes: Uint8Array | undefined }>(buttons.undo, async (back) => {
+  await apply(back.setup, false, true);
+  if (back.bytes !== undefined) await bar.actions?.load('undo.pth', back.bytes);
+  status.note = 'undone';
+});
 
 /** Rebuilds for `setup` (a change of data, architecture, optimizer or seed resets the run). */
 async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<void> {
@@ -96,7 +102,7 @@ async function apply(setup: Setup, restore: boolean, keepUndo = false): Promise<
   if (!keepUndo && !fromText && sandbox !== undefined) await rememberForUndo();
   let next: Sandbox;
   try {
-    next = await Sandbox.create(setup, source, (await device).backend);
+    next = await Sandbox.create(setup, pageSource, (await device).backend);
   } catch (e) {
     if (e instanceof DatasetError && setup.dataset === 'csv') {
       // No CSV kept (a link opened in another browser), or one that no longer parses: say so, train spirals.
@@ -117,21 +123,11 @@ async function rememberForUndo(): Promise<void> {
     sandbox.step > 0 && sandbox.trainer.lastLoss !== null && Number.isFinite(sandbox.trainer.lastLoss)
       ? saveTorchZip(await buildGeneralCheckpoint(sandbox.checkpointParts()))
       : undefined;
-  undo = { setup: sandbox.setup, bytes };
-  buttons.undo.hidden = false;
-  buttons.undo.textContent = `Undo (back to ${sandbox.setup.dataset} at step ${sandbox.step})`;
+  undo.offer(
+    { setup: sandbox.setup, bytes },
+    `Undo (back to ${sandbox.setup.dataset} at step ${sandbox.step})`,
+  );
 }
-
-buttons.undo.addEventListener('click', () => {
-  const back = undo;
-  if (back === undefined) return;
-  undo = undefined;
-  buttons.undo.hidden = true;
-  void apply(back.setup, false, true).then(async () => {
-    if (back.bytes !== undefined) await bar.actions?.load('undo.pth', back.bytes);
-    status.note = 'undone';
-  });
-});
 
 /**
  * Makes `next` the page's sandbox: the URL and the form show its setup, the views and the checkpoint bar
@@ -173,14 +169,10 @@ async function install(next: Sandbox, restore: boolean, note = ''): Promise<void
       if (e instanceof DivergenceError) status.loss = e.value;
     },
   });
-  chart.reset();
+  clearRun();
   chart.noAccuracy = sandbox.lossName !== 'cross_entropy';
-  trainLoss.clear();
-  hints.clear();
   testLoss = undefined;
   testAccuracy = undefined;
-  announced = 0;
-  byId('run-error').textContent = '';
   status.note = note;
   if (restore) await restoreAutosave();
   await refresh(true);
@@ -304,15 +296,20 @@ buttons.pause.addEventListener('click', () => {
 buttons.step.addEventListener('click', () => void run?.stepOnce());
 buttons.reset.addEventListener('click', () => {
   void run?.reset().then(() => {
-    chart.reset();
-    trainLoss.clear();
-    hints.clear();
+    clearRun();
     status.note = 'reset';
-    announced = 0;
-    byId('run-error').textContent = '';
     return refresh(true);
   });
 });
+
+/** What a run has said so far (a new sandbox, or a reset): the chart, the smoothed loss, hints, errors. */
+function clearRun(): void {
+  chart.reset();
+  trainLoss.clear();
+  hints.clear();
+  announced = 0;
+  byId('run-error').textContent = '';
+}
 /** Notes about the run that a loaded file makes stale (a resumed checkpoint sets a note of its own). */
 const staleAfterLoad = new Set(['reset', 'paused', 'undone']);
 keepLogScale(chart);
@@ -339,33 +336,13 @@ editor.addEventListener(
   (event) => void apply({ ...sandbox.setup, arch: event.detail.spec }, false),
 );
 
-/**
- * Learning rate, weight decay and batch size apply to the running optimizer at its next step (its state
- * kept); anything else rebuilds the run (with an Undo). True when the change was live.
- */
-function applyForm(): boolean {
-  const current = text.setup ?? sandbox.setup;
-  const { setup, problems } = readForm(form, current);
-  byId('problems').textContent = problems.join(' ');
-  if (!onlyLiveChanges(setup, current)) {
-    void apply(setup, false);
-    return false;
-  }
-  const change = { lr: setup.lr, wd: setup.wd, batch: setup.batch };
-  if (text.applyLive(change)) return true;
-  run?.live(change);
-  history.replaceState(null, '', `?${serializeSetup({ ...sandbox.setup, ...change })}`);
-  return true;
-}
-
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  applyForm();
-});
-// A live setting takes effect as soon as it is changed (Enter, or leaving the field).
-form.addEventListener('change', (event) => {
-  const name = (event.target as HTMLInputElement).name;
-  if (isLiveKey(name)) applyForm();
+onSetupForm(form, () => text.setup ?? sandbox.setup, {
+  rebuild: (setup) => void apply(setup, false),
+  live: (change) => {
+    if (text.applyLive(change)) return;
+    run?.live(change);
+    history.replaceState(null, '', `?${serializeSetup({ ...sandbox.setup, ...change })}`);
+  },
 });
 pad.addEventListener('pth-draw', () => void readDigit(pad, sandbox.model, sandbox.backend));
 document.getElementById('compare-modes')?.addEventListener('click', () => {
@@ -394,13 +371,7 @@ bar.addEventListener('pth-saved', (event) => {
   savedFormat = (event as CustomEvent<{ format: SaveFormat }>).detail.format;
   showSnippet(sandbox, savedFormat);
 });
-byId('copy-snippet').addEventListener('click', () => {
-  const code = byId('torch-snippet').textContent ?? '';
-  void navigator.clipboard.writeText(code).then(
-    () => (byId('snippet-note').textContent = 'Copied the PyTorch code.'),
-    () => (byId('snippet-note').textContent = 'The clipboard was refused: select the code and copy it.'),
-  );
-});
+copySnippetOnClick();
 
 fillSelect(form, 'dataset', datasetNames, { csv: 'CSV file (your own)' });
 fillSelect(form, 'preset', presetNames, presetLabels);

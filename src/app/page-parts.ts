@@ -1,12 +1,22 @@
 /**
- * Two parts of the sandbox page that need nothing of its state but the sandbox: the device it trains on, and
- * the checkpoint bar's actions over the sandbox (saves, loads, a resumed checkpoint, a file's architecture).
+ * Three parts of the sandbox page that need nothing of its state but the sandbox: where its data comes from,
+ * the device it trains on, and the checkpoint bar's actions over the sandbox (saves, loads, a resumed
+ * checkpoint, a file's architecture).
  */
 import { type Backend, selectBackend } from '../tensor/index.ts';
 import { type Resumed, resumeCheckpoint } from '../train/resume.ts';
-import { Sandbox } from '../train/sandbox.ts';
+import { type DataSource, Sandbox, syntheticSource } from '../train/sandbox.ts';
 import { ModelCheckpoints } from '../ui/checkpoint-bar/actions.ts';
 import type { PthDrawPad } from '../ui/draw-pad/pth-draw-pad.ts';
+import { csvData } from './csv-source.ts';
+
+/** The page's data: the CSV kept in this browser, MNIST (100 digits a class, fetched when first used), or a synthetic set. */
+export const pageSource: DataSource = async (setup) => {
+  if (setup.dataset === 'csv') return csvData();
+  if (setup.dataset !== 'mnist') return syntheticSource(setup);
+  const { loadMnist } = await import('../train/datasets/mnist-browser.ts');
+  return loadMnist({ perClass: 100, seed: setup.seed });
+};
 
 export interface Device {
   backend: Backend;

@@ -1,9 +1,10 @@
 /**
- * The sandbox page's setup form (#setup): filling and showing it, reading it by the URL's rules, telling a
- * live change (learning rate, weight decay, batch size: applied to the running optimizer) from one that
- * rebuilds the run, and "Copy link".
+ * The sandbox page's setup form (#setup): filling and showing it, reading it by the URL's rules as it
+ * changes, telling a live change (learning rate, weight decay, batch size: applied to the running optimizer)
+ * from one that rebuilds the run, and "Copy link".
  */
 import { gptPresetNames, presetLabels, presetNames } from '../train/presets.ts';
+import type { LiveSettings } from '../train/sandbox.ts';
 import { type Setup, parseSetup } from '../train/setup.ts';
 
 /** The setup's keys the form edits (the others, noise, n and arch, come from the URL). */
@@ -53,6 +54,31 @@ export function readForm(form: HTMLFormElement, current: Setup): { setup: Setup;
   else if (current.dataset === 'text' && values.get('preset') !== current.preset)
     for (const key of ['lr', 'batch']) query.delete(key);
   return parseSetup(query);
+}
+
+/**
+ * What the form asks for, as the user changes it: learning rate, weight decay and batch size go `live` as
+ * soon as one changes (Enter, or leaving the field), to the running optimizer at its next step (its state
+ * kept); anything else, on submit, `rebuild`s the run (with an Undo). Bad values are said in #problems.
+ */
+export function onSetupForm(
+  form: HTMLFormElement,
+  current: () => Setup,
+  on: { rebuild(setup: Setup): void; live(change: LiveSettings): void },
+): void {
+  const read = () => {
+    const { setup, problems } = readForm(form, current());
+    (document.getElementById('problems') as HTMLElement).textContent = problems.join(' ');
+    if (onlyLiveChanges(setup, current())) on.live({ lr: setup.lr, wd: setup.wd, batch: setup.batch });
+    else on.rebuild(setup);
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    read();
+  });
+  form.addEventListener('change', (event) => {
+    if (isLiveKey((event.target as HTMLInputElement).name)) read();
+  });
 }
 
 export function isLiveKey(name: string): boolean {

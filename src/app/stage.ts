@@ -134,6 +134,17 @@ export function showSnippet(sandbox: Sandbox, format: SaveFormat = 'checkpoint')
   byId('torch-snippet').textContent = loadSnippet(format, { fileName, arch: sandbox.spec, optimizer, lr });
 }
 
+/** The snippet's Copy button: the code to the clipboard, or why not. */
+export function copySnippetOnClick(): void {
+  byId('copy-snippet').addEventListener('click', () => {
+    const code = byId('torch-snippet').textContent ?? '';
+    void navigator.clipboard.writeText(code).then(
+      () => (byId('snippet-note').textContent = 'Copied the PyTorch code.'),
+      () => (byId('snippet-note').textContent = 'The clipboard was refused: select the code and copy it.'),
+    );
+  });
+}
+
 const logScaleKey = 'pthlab-log-scale';
 
 /** The chart's log scale is a reader's preference: kept across reloads (and setups) in localStorage. */

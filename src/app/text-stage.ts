@@ -16,6 +16,7 @@ import '../ui/text-trainer/pth-text-trainer.ts';
 import type { PthTextTrainer } from '../ui/text-trainer/pth-text-trainer.ts';
 import type { TextFiles } from '../ui/text-trainer/text-protocol.ts';
 import { showSetup } from './setup-form.ts';
+import { UndoOffer } from './undo-offer.ts';
 
 /** A trained GPT run a new setup replaced: what Undo brings back. */
 interface Replaced {
@@ -27,8 +28,7 @@ interface Replaced {
 export class TextStage {
   private trainer: PthTextTrainer | undefined;
   private shown: Setup | undefined;
-  private replaced: Replaced | undefined;
-  private readonly undoButton: HTMLButtonElement;
+  private readonly undo: UndoOffer<Replaced>;
 
   constructor(
     private readonly section: HTMLElement,
@@ -37,11 +37,15 @@ export class TextStage {
   ) {
     // Capture: before the checkpoint bar's page-wide drop, which would load the file into the hidden model.
     document.addEventListener('drop', (event) => this.onDrop(event), { capture: true });
-    this.undoButton = document.createElement('button');
-    this.undoButton.className = 'text-undo';
-    this.undoButton.hidden = true;
-    this.undoButton.addEventListener('click', () => void this.undo());
-    section.append(this.undoButton);
+    const button = document.createElement('button');
+    button.className = 'text-undo';
+    button.hidden = true;
+    section.append(button);
+    // The replaced run again: its setup, weights, AdamW state, step and chart.
+    this.undo = new UndoOffer(button, async (back) => {
+      await this.show(back.setup, false);
+      await this.trainer?.restore(back.files, back.points);
+    });
   }
 
   /** The text setup in effect, or undefined when the page shows another dataset. */
@@ -81,28 +85,17 @@ export class TextStage {
     const trainer = this.trainer;
     const setup = this.shown;
     if (trainer === undefined || setup === undefined || trainer.step === 0) return;
+    let files: TextFiles;
     try {
       await trainer.pause();
-      this.replaced = { setup, files: await trainer.saveFiles(), points: trainer.chartPoints() };
+      files = await trainer.saveFiles();
     } catch {
       return; // a run that cannot be saved (it diverged) is not offered back
     }
-    this.undoButton.textContent = `Undo (back to ${setup.preset} at step ${this.replaced.files.step})`;
-    this.undoButton.hidden = false;
-  }
-
-  /** The replaced run again: its setup, weights, AdamW state, step and chart. */
-  private async undo(): Promise<void> {
-    const back = this.replaced;
-    if (back === undefined) return;
-    this.forget();
-    await this.show(back.setup, false);
-    await this.trainer?.restore(back.files, back.points);
-  }
-
-  private forget(): void {
-    this.replaced = undefined;
-    this.undoButton.hidden = true;
+    this.undo.offer(
+      { setup, files, points: trainer.chartPoints() },
+      `Undo (back to ${setup.preset} at step ${files.step})`,
+    );
   }
 
   /** Back to the other datasets' stage; true when the text trainer was showing. */
@@ -112,7 +105,7 @@ export class TextStage {
     this.trainer?.remove();
     this.trainer = undefined;
     this.shown = undefined;
-    this.forget();
+    this.undo.withdraw();
     this.section.hidden = true;
     document.body.classList.remove('text-mode');
     return was;
