@@ -3,8 +3,9 @@
  * `F.scaled_dot_product_attention(q, k, v, is_causal=True)` over (heads, t, d) views of (B, H, T, D), and its
  * backward: the same quantities in the same passes as the WGSL kernels (which also split D into chunks of 32
  * and sum in vec4 lanes, so the two agree to rounding, not bit for bit). The kernels give each invocation a
- * block of four rows, to share the loads of the other side's rows among them; each row's arithmetic there is
- * the sequence below, row by row, with zero terms (exactly neutral) past its diagonal.
+ * block of rows (four in the forward, eight in the backward), to share the loads of the other side's rows
+ * among them; each row's arithmetic there is the sequence below, with zero terms (exactly neutral) past its
+ * diagonal.
  *
  * What the forward saves for the backward: the softmax probabilities P (heads, t, t), not FlashAttention's
  * row log-sum-exp. At nanoGPT-in-a-tab sizes (T <= 256) P is at most a few MiB (the composite keeps as much),
