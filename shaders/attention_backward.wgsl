@@ -11,8 +11,10 @@
 // Index meaning: invocation r = head * ceil(T / 8) + b owns the rows 8b .. 8b + 7 of its head, as two quads
 // of four: query rows in attention_backward_dq (dS rows, then dq), key rows (columns of P and dS) in
 // attention_backward_dkv. Eight rows rather than the forward's four: both passes ran 10-20% faster than with
-// four. The last block's rows past T are never stored. dq_block holds one chunk (D <= 32); larger D runs
-// dq_row for each row of the block. attention_backward_dkv is blocked for any D.
+// four, at a price paid once per device: SwiftShader took about 7 s to compile the two pipelines (4 rows:
+// 3 s; one row: 1 s; 16 rows did not finish compiling in 10 minutes). The last block's rows past T are
+// never stored. dq_block holds one chunk (D <= 32); larger D runs dq_row for each row of the block.
+// attention_backward_dkv is blocked for any D.
 
 struct AttentionParams {
   rows: u32,
