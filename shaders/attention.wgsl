@@ -1,26 +1,28 @@
-// attention: fused causal scaled dot-product attention over (heads, T, D) = (B * H, T, D), forward and backward;
-// torch's F.scaled_dot_product_attention(q, k, v, is_causal=True) with scale 1 / sqrt(D) (params.scale).
+// attention: fused causal scaled dot-product attention over (heads, T, D) = (B * H, T, D), the forward;
+// torch's F.scaled_dot_product_attention(q, k, v, is_causal=True) with scale 1 / sqrt(D) (params.scale). Its
+// backward is shaders/attention_backward.wgsl (the helpers row_index .. zero8 and live are the same in both).
 // Twin: src/kernels/attention.ts (which also says why the forward saves P rather than the log-sum-exp).
 //
-// Bindings, attention_forward (group 0):
+// Bindings (group 0):
 //   0 q, 1 k, 2 v: array<vec4<f32>> (read)  (heads, T, D / 4)
 //   3 out: array<vec4<f32>> (write)         (heads, T, D / 4)
 //   4 probs: array<f32> (write)             P (heads, T, T), zero above the diagonal
 //   5 params: AttentionParams (uniform)
-// Bindings, attention_backward_dq: 0 k, 1 v (read, vec4), 2 probs (read), 3 out, 4 dOut (read, vec4),
-//   5 dq (write, vec4), 6 dScores (write: dS (heads, T, T), lower triangle), 7 params.
-// Bindings, attention_backward_dkv: 0 q (read, vec4), 1 probs, 2 dScores (read), 3 dOut (read, vec4),
-//   4 dk, 5 dv (write, vec4), 6 params.
-// Dispatch: grid1d(heads * T, WG) from src/gpu/dispatch.ts, for each entry point.
-// Index meaning: invocation r = head * T + i owns row i of its head: the query row i in the forward and in
-// attention_backward_dq, the key row i (a column of P and dS) in attention_backward_dkv. D must be a multiple
-// of 4 (src/kernels/attention.ts attentionKernelFits, checked on the host).
+// Dispatch: grid1d(heads * ceil(T / 4), WG) from src/gpu/dispatch.ts.
+// Index meaning: invocation r = head * ceil(T / 4) + b owns the query rows 4b .. 4b + 3 of its head. The last
+// block's rows past T are computed as clamped copies of row T - 1 and never stored. D must be a multiple of 4
+// (src/kernels/attention.ts attentionKernelFits, checked on the host).
+// Why blocks: on SwiftShader every load from a storage buffer at a computed index is a per-lane gather (its
+// cheap scalar-broadcast and vector loads need offsets known when the shader is compiled), even when all
+// lanes read one address. Those gathers are what costs: taking the backward dkv pass's two row loads out of
+// its loop halved its time. With four rows per invocation each k_j and v_j loaded serves four rows; this
+// pass and both backward passes ran about 2x faster than with one row per invocation (B16 H4 T64 D32); the
+// price, paid once per device, is compile time: SwiftShader took 1.5 s for this pipeline (one row: 0.25 s).
+// forward_block holds one chunk (D <= 32); larger D runs forward_row for each row of the block.
 // A row is read in chunks of 8 vec4s (32 floats) held in a Chunk of eight named vec4s: on SwiftShader a
 // private array indexed in a loop is about 3x slower here (each access a per-lane gather), named values stay
 // in registers. Loads past the row's end read its last vec4 again (clamped offsets) and count for nothing:
 // the row's own operand of each dot product is masked to zero there, and those accumulators are not stored.
-// Rows of a SIMD group share their head (T a multiple of 4: nearly always), so their loads of k_j / v_j (forward, dq) or q_i / dO_i (dkv) are
-// the same address, and their P / dS loads in the dkv pass are consecutive: both are cheap on SwiftShader.
 
 struct AttentionParams {
   rows: u32,
@@ -37,23 +39,6 @@ override WG: u32 = 64u;
 @group(0) @binding(3) var<storage, read_write> out: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(5) var<uniform> params: AttentionParams;
-
-@group(0) @binding(0) var<storage, read> kIn: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> vIn: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> probsIn: array<f32>;
-@group(0) @binding(3) var<storage, read> outIn: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> dOut: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read_write> dq: array<vec4<f32>>;
-@group(0) @binding(6) var<storage, read_write> dScores: array<f32>;
-@group(0) @binding(7) var<uniform> dqParams: AttentionParams;
-
-@group(0) @binding(0) var<storage, read> qIn: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> probsCol: array<f32>;
-@group(0) @binding(2) var<storage, read> dScoresIn: array<f32>;
-@group(0) @binding(3) var<storage, read> dOutCol: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> dk: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read_write> dv: array<vec4<f32>>;
-@group(0) @binding(6) var<uniform> dkvParams: AttentionParams;
 
 fn row_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   return gid.x + gid.y * groups.x * WG;
@@ -125,144 +110,25 @@ fn load_v(row: u32, lo: vec4<u32>, hi: vec4<u32>) -> Chunk {
   return Chunk(v[row + lo.x], v[row + lo.y], v[row + lo.z], v[row + lo.w], v[row + hi.x], v[row + hi.y], v[row + hi.z], v[row + hi.w]);
 }
 
-fn load_k_in(row: u32, lo: vec4<u32>, hi: vec4<u32>) -> Chunk {
-  return Chunk(kIn[row + lo.x], kIn[row + lo.y], kIn[row + lo.z], kIn[row + lo.w], kIn[row + hi.x], kIn[row + hi.y], kIn[row + hi.z], kIn[row + hi.w]);
-}
-
-fn load_v_in(row: u32, lo: vec4<u32>, hi: vec4<u32>) -> Chunk {
-  return Chunk(vIn[row + lo.x], vIn[row + lo.y], vIn[row + lo.z], vIn[row + lo.w], vIn[row + hi.x], vIn[row + hi.y], vIn[row + hi.z], vIn[row + hi.w]);
-}
-
-fn load_out_in(row: u32, lo: vec4<u32>, hi: vec4<u32>) -> Chunk {
-  return Chunk(outIn[row + lo.x], outIn[row + lo.y], outIn[row + lo.z], outIn[row + lo.w], outIn[row + hi.x], outIn[row + hi.y], outIn[row + hi.z], outIn[row + hi.w]);
-}
-
-fn load_d_out(row: u32, lo: vec4<u32>, hi: vec4<u32>) -> Chunk {
-  return Chunk(dOut[row + lo.x], dOut[row + lo.y], dOut[row + lo.z], dOut[row + lo.w], dOut[row + hi.x], dOut[row + hi.y], dOut[row + hi.z], dOut[row + hi.w]);
-}
-
-fn load_q_in(row: u32, lo: vec4<u32>, hi: vec4<u32>) -> Chunk {
-  return Chunk(qIn[row + lo.x], qIn[row + lo.y], qIn[row + lo.z], qIn[row + lo.w], qIn[row + hi.x], qIn[row + hi.y], qIn[row + hi.z], qIn[row + hi.w]);
-}
-
-fn load_d_out_col(row: u32, lo: vec4<u32>, hi: vec4<u32>) -> Chunk {
-  return Chunk(dOutCol[row + lo.x], dOutCol[row + lo.y], dOutCol[row + lo.z], dOutCol[row + lo.w], dOutCol[row + hi.x], dOutCol[row + hi.y], dOutCol[row + hi.z], dOutCol[row + hi.w]);
-}
-
 fn store_out(row: u32, c0: u32, d4: u32, x: Chunk) {
-  if (c0 + 0u < d4) {
-    out[row + c0 + 0u] = x.c0;
-  }
-  if (c0 + 1u < d4) {
-    out[row + c0 + 1u] = x.c1;
-  }
-  if (c0 + 2u < d4) {
-    out[row + c0 + 2u] = x.c2;
-  }
-  if (c0 + 3u < d4) {
-    out[row + c0 + 3u] = x.c3;
-  }
-  if (c0 + 4u < d4) {
-    out[row + c0 + 4u] = x.c4;
-  }
-  if (c0 + 5u < d4) {
-    out[row + c0 + 5u] = x.c5;
-  }
-  if (c0 + 6u < d4) {
-    out[row + c0 + 6u] = x.c6;
-  }
-  if (c0 + 7u < d4) {
-    out[row + c0 + 7u] = x.c7;
-  }
+  if (c0 + 0u < d4) { out[row + c0 + 0u] = x.c0; }
+  if (c0 + 1u < d4) { out[row + c0 + 1u] = x.c1; }
+  if (c0 + 2u < d4) { out[row + c0 + 2u] = x.c2; }
+  if (c0 + 3u < d4) { out[row + c0 + 3u] = x.c3; }
+  if (c0 + 4u < d4) { out[row + c0 + 4u] = x.c4; }
+  if (c0 + 5u < d4) { out[row + c0 + 5u] = x.c5; }
+  if (c0 + 6u < d4) { out[row + c0 + 6u] = x.c6; }
+  if (c0 + 7u < d4) { out[row + c0 + 7u] = x.c7; }
 }
 
-fn store_dq(row: u32, c0: u32, d4: u32, x: Chunk) {
-  if (c0 + 0u < d4) {
-    dq[row + c0 + 0u] = x.c0;
-  }
-  if (c0 + 1u < d4) {
-    dq[row + c0 + 1u] = x.c1;
-  }
-  if (c0 + 2u < d4) {
-    dq[row + c0 + 2u] = x.c2;
-  }
-  if (c0 + 3u < d4) {
-    dq[row + c0 + 3u] = x.c3;
-  }
-  if (c0 + 4u < d4) {
-    dq[row + c0 + 4u] = x.c4;
-  }
-  if (c0 + 5u < d4) {
-    dq[row + c0 + 5u] = x.c5;
-  }
-  if (c0 + 6u < d4) {
-    dq[row + c0 + 6u] = x.c6;
-  }
-  if (c0 + 7u < d4) {
-    dq[row + c0 + 7u] = x.c7;
-  }
+// Whether row i of a block sees key j: i within T (the last block's rows past T are clamped copies of row
+// T - 1, computed but never stored) and j <= i (causal).
+fn live(j: u32, i: u32, T: u32) -> bool {
+  return j <= i && i < T;
 }
 
-fn store_dk(row: u32, c0: u32, d4: u32, x: Chunk) {
-  if (c0 + 0u < d4) {
-    dk[row + c0 + 0u] = x.c0;
-  }
-  if (c0 + 1u < d4) {
-    dk[row + c0 + 1u] = x.c1;
-  }
-  if (c0 + 2u < d4) {
-    dk[row + c0 + 2u] = x.c2;
-  }
-  if (c0 + 3u < d4) {
-    dk[row + c0 + 3u] = x.c3;
-  }
-  if (c0 + 4u < d4) {
-    dk[row + c0 + 4u] = x.c4;
-  }
-  if (c0 + 5u < d4) {
-    dk[row + c0 + 5u] = x.c5;
-  }
-  if (c0 + 6u < d4) {
-    dk[row + c0 + 6u] = x.c6;
-  }
-  if (c0 + 7u < d4) {
-    dk[row + c0 + 7u] = x.c7;
-  }
-}
-
-fn store_dv(row: u32, c0: u32, d4: u32, x: Chunk) {
-  if (c0 + 0u < d4) {
-    dv[row + c0 + 0u] = x.c0;
-  }
-  if (c0 + 1u < d4) {
-    dv[row + c0 + 1u] = x.c1;
-  }
-  if (c0 + 2u < d4) {
-    dv[row + c0 + 2u] = x.c2;
-  }
-  if (c0 + 3u < d4) {
-    dv[row + c0 + 3u] = x.c3;
-  }
-  if (c0 + 4u < d4) {
-    dv[row + c0 + 4u] = x.c4;
-  }
-  if (c0 + 5u < d4) {
-    dv[row + c0 + 5u] = x.c5;
-  }
-  if (c0 + 6u < d4) {
-    dv[row + c0 + 6u] = x.c6;
-  }
-  if (c0 + 7u < d4) {
-    dv[row + c0 + 7u] = x.c7;
-  }
-}
-
-@compute @workgroup_size(WG)
-fn attention_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let r = row_index(gid, groups);
-  if (r >= params.rows) {
-    return;
-  }
+// The forward of one query row r (any D, chunk by chunk): the general path, for D > 32.
+fn forward_row(r: u32) {
   let T = params.t;
   let d4 = params.d4;
   let i = r % T;
@@ -313,88 +179,101 @@ fn attention_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
   }
 }
 
-@compute @workgroup_size(WG)
-fn attention_backward_dq(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let r = row_index(gid, groups);
-  if (r >= dqParams.rows) {
-    return;
+// The forward of query rows i0 .. i0 + 3 of one head when D <= 32 (one chunk): each k_j and v_j loaded serves
+// four rows. Row by row the same arithmetic as forward_row; a row's terms for j past it are zero (exp's and
+// v's), which leave its sums exactly as they were.
+fn forward_block(head: u32, i0: u32) {
+  let T = params.t;
+  let d4 = params.d4;
+  let lo = offsets_lo(0u, d4);
+  let hi = offsets_hi(0u, d4);
+  let h0 = head * T;
+  let i1 = i0 + 1u;
+  let i2 = i0 + 2u;
+  let i3 = i0 + 3u;
+  let jEnd = min(i3, T - 1u);
+  let p0 = (h0 + i0) * T;
+  let p1 = (h0 + min(i1, T - 1u)) * T;
+  let p2 = (h0 + min(i2, T - 1u)) * T;
+  let p3 = (h0 + min(i3, T - 1u)) * T;
+  let q0 = masked(load_q(p0 / T * d4, lo, hi), params.scale, 0u, d4);
+  let q1 = masked(load_q(p1 / T * d4, lo, hi), params.scale, 0u, d4);
+  let q2 = masked(load_q(p2 / T * d4, lo, hi), params.scale, 0u, d4);
+  let q3 = masked(load_q(p3 / T * d4, lo, hi), params.scale, 0u, d4);
+  let kvBase = h0 * d4;
+  // Scores s_j = scale * q_i . k_j into P's rows, and each row's max.
+  var m0 = -3.0e38;
+  var m1 = -3.0e38;
+  var m2 = -3.0e38;
+  var m3 = -3.0e38;
+  for (var j = 0u; j <= jEnd; j++) {
+    let kj = load_k(kvBase + j * d4, lo, hi);
+    let s0 = dot8(q0, kj);
+    let s1 = dot8(q1, kj);
+    let s2 = dot8(q2, kj);
+    let s3 = dot8(q3, kj);
+    if (live(j, i0, T)) { probs[p0 + j] = s0; m0 = max(m0, s0); }
+    if (live(j, i1, T)) { probs[p1 + j] = s1; m1 = max(m1, s1); }
+    if (live(j, i2, T)) { probs[p2 + j] = s2; m2 = max(m2, s2); }
+    if (live(j, i3, T)) { probs[p3 + j] = s3; m3 = max(m3, s3); }
   }
-  let T = dqParams.t;
-  let d4 = dqParams.d4;
-  let i = r % T;
-  let rowBase = r * d4;
-  let kvBase = (r - i) * d4;
-  let pBase = r * T;
-  if (d4 <= 8u) {
-    // One chunk: dp_j, dS_ij and dq_i in one pass over j.
-    let lo = offsets_lo(0u, d4);
-    let hi = offsets_hi(0u, d4);
-    let g = masked(load_d_out(rowBase, lo, hi), 1.0, 0u, d4);
-    let delta1 = dot8(g, load_out_in(rowBase, lo, hi));
-    var acc1 = zero8();
-    for (var j = 0u; j <= i; j++) {
-      let row = kvBase + j * d4;
-      let ds = probsIn[pBase + j] * (dot8(g, load_v_in(row, lo, hi)) - delta1);
-      dScores[pBase + j] = ds;
-      acc1 = axpy8(ds, load_k_in(row, lo, hi), acc1);
-    }
-    store_dq(rowBase, 0u, d4, scaled8(acc1, dqParams.scale));
-    return;
+  // e_j = exp(s_j - m), their sums l, and o = sum_j e_j v_j.
+  var l0 = 0.0;
+  var l1 = 0.0;
+  var l2 = 0.0;
+  var l3 = 0.0;
+  var o0 = zero8();
+  var o1 = zero8();
+  var o2 = zero8();
+  var o3 = zero8();
+  for (var j = 0u; j <= jEnd; j++) {
+    let vj = load_v(kvBase + j * d4, lo, hi);
+    let e0 = select(0.0, exp(probs[p0 + j] - m0), live(j, i0, T));
+    let e1 = select(0.0, exp(probs[p1 + j] - m1), live(j, i1, T));
+    let e2 = select(0.0, exp(probs[p2 + j] - m2), live(j, i2, T));
+    let e3 = select(0.0, exp(probs[p3 + j] - m3), live(j, i3, T));
+    l0 += e0;
+    l1 += e1;
+    l2 += e2;
+    l3 += e3;
+    o0 = axpy8(e0, vj, o0);
+    o1 = axpy8(e1, vj, o1);
+    o2 = axpy8(e2, vj, o2);
+    o3 = axpy8(e3, vj, o3);
+    if (live(j, i0, T)) { probs[p0 + j] = e0; }
+    if (live(j, i1, T)) { probs[p1 + j] = e1; }
+    if (live(j, i2, T)) { probs[p2 + j] = e2; }
+    if (live(j, i3, T)) { probs[p3 + j] = e3; }
   }
-  // dp_j = dO_i . v_j summed over the chunks in dS's row, and delta = dO_i . out_i.
-  var delta = 0.0;
-  for (var c0 = 0u; c0 < d4; c0 += 8u) {
-    let lo = offsets_lo(c0, d4);
-    let hi = offsets_hi(c0, d4);
-    let g = masked(load_d_out(rowBase, lo, hi), 1.0, c0, d4);
-    delta += dot8(g, load_out_in(rowBase, lo, hi));
-    for (var j = 0u; j <= i; j++) {
-      var dp = dot8(g, load_v_in(kvBase + j * d4, lo, hi));
-      if (c0 > 0u) {
-        dp += dScores[pBase + j];
-      }
-      dScores[pBase + j] = dp;
-    }
-  }
-  // dS_ij = P_ij (dp_j - delta).
-  for (var j = 0u; j <= i; j++) {
-    dScores[pBase + j] = probsIn[pBase + j] * (dScores[pBase + j] - delta);
-  }
-  // dq_i = scale sum_j dS_ij k_j, chunk by chunk.
-  for (var c0 = 0u; c0 < d4; c0 += 8u) {
-    let lo = offsets_lo(c0, d4);
-    let hi = offsets_hi(c0, d4);
-    var acc = zero8();
-    for (var j = 0u; j <= i; j++) {
-      acc = axpy8(dScores[pBase + j], load_k_in(kvBase + j * d4, lo, hi), acc);
-    }
-    store_dq(rowBase, c0, d4, scaled8(acc, dqParams.scale));
+  let inv = 1.0 / vec4<f32>(l0, l1, l2, l3);
+  store_out(p0 / T * d4, 0u, d4, scaled8(o0, inv.x));
+  if (i1 < T) { store_out(p1 / T * d4, 0u, d4, scaled8(o1, inv.y)); }
+  if (i2 < T) { store_out(p2 / T * d4, 0u, d4, scaled8(o2, inv.z)); }
+  if (i3 < T) { store_out(p3 / T * d4, 0u, d4, scaled8(o3, inv.w)); }
+  // P = e / l on and below the diagonal, zero above it.
+  for (var j = 0u; j < T; j++) {
+    if (i0 < T) { probs[p0 + j] = select(0.0, probs[p0 + j] * inv.x, j <= i0); }
+    if (i1 < T) { probs[p1 + j] = select(0.0, probs[p1 + j] * inv.y, j <= i1); }
+    if (i2 < T) { probs[p2 + j] = select(0.0, probs[p2 + j] * inv.z, j <= i2); }
+    if (i3 < T) { probs[p3 + j] = select(0.0, probs[p3 + j] * inv.w, j <= i3); }
   }
 }
 
 @compute @workgroup_size(WG)
-fn attention_backward_dkv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+fn attention_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let r = row_index(gid, groups);
-  if (r >= dkvParams.rows) {
+  let T = params.t;
+  let blocks = (T + 3u) / 4u;
+  if (r >= params.rows / T * blocks) {
     return;
   }
-  let T = dkvParams.t;
-  let d4 = dkvParams.d4;
-  let j = r % T;
-  let head = r / T;
-  // dk_j = scale sum_{i >= j} dS_ij q_i and dv_j = sum_{i >= j} P_ij dO_i, chunk by chunk.
-  for (var c0 = 0u; c0 < d4; c0 += 8u) {
-    let lo = offsets_lo(c0, d4);
-    let hi = offsets_hi(c0, d4);
-    var accK = zero8();
-    var accV = zero8();
-    for (var i = j; i < T; i++) {
-      let row = head * T + i;
-      let rowBase = row * d4;
-      accV = axpy8(probsCol[row * T + j], load_d_out_col(rowBase, lo, hi), accV);
-      accK = axpy8(dScoresIn[row * T + j], load_q_in(rowBase, lo, hi), accK);
-    }
-    store_dk(r * d4, c0, d4, scaled8(accK, dkvParams.scale));
-    store_dv(r * d4, c0, d4, accV);
+  let head = r / blocks;
+  let i0 = r % blocks * 4u;
+  if (params.d4 <= 8u) {
+    forward_block(head, i0);
+    return;
+  }
+  for (var i = i0; i < min(i0 + 4u, T); i++) {
+    forward_row(head * T + i);
   }
 }

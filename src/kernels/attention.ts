@@ -1,17 +1,21 @@
 /**
- * Fused causal attention, the twin of shaders/attention.wgsl: torch's
+ * Fused causal attention, the twin of shaders/attention.wgsl and shaders/attention_backward.wgsl: torch's
  * `F.scaled_dot_product_attention(q, k, v, is_causal=True)` over (heads, t, d) views of (B, H, T, D), and its
  * backward: the same quantities in the same passes as the WGSL kernels (which also split D into chunks of 32
- * and sum in vec4 lanes, so the two agree to rounding, not bit for bit).
+ * and sum in vec4 lanes, so the two agree to rounding, not bit for bit). The kernels give each invocation a
+ * block of rows (four in the forward, eight in the backward), to share the loads of the other side's rows
+ * among them; each row's arithmetic there is the sequence below, with zero terms (exactly neutral) past its
+ * diagonal.
  *
  * What the forward saves for the backward: the softmax probabilities P (heads, t, t), not FlashAttention's
  * row log-sum-exp. At nanoGPT-in-a-tab sizes (T <= 256) P is at most a few MiB (the composite keeps as much),
- * and on SwiftShader (shaders run on the CPU) the arithmetic is what costs: with P saved the backward never
- * recomputes q . k nor exp, and its dS (heads, t, t) is computed once, by query rows, then read by key rows, so
- * dq and (dk, dv) need no atomics and no second dO . v. That is 4 length-D vector operations per (i, j) pair
- * (dO . v and dS k by query rows; P dO and dS q by key rows) where FlashAttention-2's recomputation from the
- * log-sum-exp needs 7 (q . k and dO . v in both passes) and 2 exps. Only the lower triangle (j <= i) of P and
- * dS is meaningful; the forward writes zeros above it.
+ * and on SwiftShader (shaders run on the CPU) the row loads and the arithmetic are what cost: with P saved
+ * the backward never recomputes q . k nor exp, and its dS (heads, t, t) is computed once, by query rows, then
+ * read by key rows, so dq and (dk, dv) need no atomics and no second dO . v. That is 4 length-D vector
+ * operations per (i, j) pair (dO . v and dS k by query rows; P dO and dS q by key rows) where
+ * FlashAttention-2's recomputation from the log-sum-exp needs 7 (q . k and dO . v in both passes) and 2 exps,
+ * for the same row loads (k and v by query rows, q and dO by key rows). Only the lower triangle (j <= i) of P
+ * and dS is meaningful; the forward writes zeros above it.
  */
 
 export interface AttentionGeometry {
@@ -103,7 +107,7 @@ export function attentionBackward(
   const dv = new Float32Array(heads * T * D);
   const dScores = new Float32Array(heads * T * T);
   const acc = new Float32Array(D);
-  // Query rows: dS_ij, then dq_i (shaders/attention.wgsl attention_backward_dq).
+  // Query rows: dS_ij, then dq_i (shaders/attention_backward.wgsl attention_backward_dq).
   for (let r = 0; r < heads * T; r++) {
     const i = r % T;
     const rowBase = r * D;

@@ -1,9 +1,9 @@
 /**
- * Fused causal attention: shaders/attention.wgsl against its twin (src/kernels/attention.ts), forward and the
- * three gradients, for T below and past the workgroup size (64), T = 1, and D over one chunk of 32 and not a
- * multiple of it; then the fused op
- * (F.scaledDotProductAttention) against the composite of primitives (F.attentionComposite), values and
- * gradients, on the CPU backend and on WebGPU.
+ * Fused causal attention: shaders/attention.wgsl and attention_backward.wgsl against their twin
+ * (src/kernels/attention.ts), forward and the three gradients, for T below and past the workgroup size (64),
+ * T = 1, T not a multiple of the kernels' 4-row blocks, and D over one chunk of 32 and not a multiple of it;
+ * then the fused op (F.scaledDotProductAttention) against the composite of primitives (F.attentionComposite),
+ * values and gradients, on the CPU backend and on WebGPU.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -41,13 +41,17 @@ describe('AttentionParams', () => {
 });
 
 describe('attention kernels vs twin', () => {
-  // (heads, T, D): T below the workgroup, T = 1, T past one workgroup and not a multiple of it.
+  // (heads, T, D): T below the workgroup, T = 1, T past one workgroup and not a multiple of it; T not a
+  // multiple of the kernels' blocks of 4 rows, with D one full chunk of 32 (the blocked paths) and past it
+  // (row by row within a block), over several heads.
   const SHAPES: [number, number, number][] = [
     [2, 5, 4],
     [3, 1, 8],
     [2, 67, 8],
     [1, 16, 36],
     [1, 9, 64],
+    [3, 6, 32],
+    [2, 10, 40],
   ];
   for (const [heads, t, d] of SHAPES) {
     gpuTest(`(${heads}, ${t}, ${d})`, async ({ runtime, device }) => {

@@ -1,6 +1,7 @@
 /**
- * Host side of shaders/attention.wgsl: fused causal attention over (heads, T, D), forward (out and the
- * probabilities P it saves) and backward (dS by query rows, then dk and dv by key rows).
+ * Host side of shaders/attention.wgsl and shaders/attention_backward.wgsl: fused causal attention over
+ * (heads, T, D), forward (out and the probabilities P it saves) and backward (dS and dq by query rows, then
+ * dk and dv by key rows). Each invocation takes a block of rows: FORWARD_BLOCK, BACKWARD_BLOCK.
  * Twin: src/kernels/attention.ts.
  */
 import { type AttentionGeometry, attentionKernelFits } from '../../kernels/attention.ts';
@@ -16,6 +17,14 @@ export const AttentionParams = defineParams('AttentionParams', {
 });
 
 const WG = 64;
+/** Rows per invocation (query rows, or key rows in attention_backward_dkv): the shaders' row blocks. */
+const FORWARD_BLOCK = 4;
+const BACKWARD_BLOCK = 8;
+
+/** One invocation per block of `block` rows of each head. */
+function blockGrid(g: AttentionGeometry, block: number): [number, number] {
+  return grid1d(g.heads * Math.ceil(g.t / block), WG);
+}
 
 function paramsOf(g: AttentionGeometry): ArrayBuffer {
   if (!attentionKernelFits(g.d))
@@ -34,7 +43,7 @@ export function encodeAttention(
     pipeline: runtime.pipeline('attention', 'attention_forward', { WG }),
     buffers: [args.q, args.k, args.v, args.out, args.probs],
     params: paramsOf(g),
-    workgroups: grid1d(g.heads * g.t, WG),
+    workgroups: blockGrid(g, FORWARD_BLOCK),
     label: 'attention_forward',
   });
 }
@@ -58,18 +67,18 @@ export function encodeAttentionBackward(
 ): void {
   const { g } = args;
   const params = paramsOf(g);
-  const workgroups = grid1d(g.heads * g.t, WG);
+  const workgroups = blockGrid(g, BACKWARD_BLOCK);
   const dScores = runtime.buffers.acquire(4 * g.heads * g.t * g.t); // dS (heads, t, t)
   step.releaseOnSubmit(dScores);
   step.dispatch({
-    pipeline: runtime.pipeline('attention', 'attention_backward_dq', { WG }),
+    pipeline: runtime.pipeline('attention_backward', 'attention_backward_dq', { WG }),
     buffers: [args.k, args.v, args.probs, args.out, args.dOut, args.dq, dScores],
     params,
     workgroups,
     label: 'attention_backward_dq',
   });
   step.dispatch({
-    pipeline: runtime.pipeline('attention', 'attention_backward_dkv', { WG }),
+    pipeline: runtime.pipeline('attention_backward', 'attention_backward_dkv', { WG }),
     buffers: [args.q, args.probs, dScores, args.dOut, args.dk, args.dv],
     params,
     workgroups,

@@ -20,6 +20,7 @@ import { WhereParams } from './where.ts';
 
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
   attention: [AttentionParams],
+  attention_backward: [AttentionParams],
   binary: [BinaryParams],
   dropout: [DropoutParams],
   embedding: [EmbeddingParams],
