@@ -47,7 +47,9 @@ export async function attentionReport(budget: CellBudget = defaultBudget): Promi
   };
   const step = (fn: Fn) => async () => {
     for (const x of [q, k, v]) x.grad = null;
-    fn(q, k, v).mul(upstream).sum().backward();
+    // torch's `out.backward(upstream)`: the op's own backward, seeded with a fixed upstream gradient. (A
+    // loss such as `(out * upstream).sum()` would add the same elementwise and reduce kernels to both sides.)
+    fn(q, k, v).backward(upstream);
     await Promise.all([q, k, v].map((x) => (x.grad as Tensor).data()));
   };
 
