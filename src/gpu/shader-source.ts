@@ -6,7 +6,8 @@
  *    imported dynamically under a variable name so browser bundles never see it.
  * Kernel hosts encode synchronously (a backend op must record its dispatch before it returns), so they read
  * shaders through loadShaderSync: always ready under Vite; in plain Node after preloadShaders()
- * (GpuRuntime.create and createWebGpuBackend call it).
+ * (GpuRuntime.create and createWebGpuBackend call it). A line `// #include name` stands for shaders/name.wgsl
+ * (helpers that several shaders share, written once); both loaders put it in its place.
  */
 
 interface NodeFs {
@@ -44,29 +45,39 @@ function shaderName(path: string): string {
 
 const cache = new Map<string, string>();
 
+const includeLine = /^\/\/ #include (\w+)[ \t]*$/gm;
+
+/** `text` with each `// #include name` line replaced by that shader's text (its own includes resolved). */
+function withIncludes(text: string, source: (name: string) => string): string {
+  return text.replace(includeLine, (_, name: string) => source(name));
+}
+
 /** The text of shaders/<name>.wgsl; throws naming the file when it does not exist. */
 export async function loadShader(name: string): Promise<string> {
   const hit = cache.get(name);
   if (hit !== undefined) return hit;
-  const fromBundle = bundledSources();
-  let text: string | undefined;
-  if (fromBundle) {
-    text = fromBundle[name];
-  } else {
-    const fs = await nodeFs();
-    // @vite-ignore: Vite would otherwise bundle every shader a second time, as URLs, for this Node-only path.
-    const url = new URL(/* @vite-ignore */ `../../shaders/${name}.wgsl`, import.meta.url);
-    text = await fs.readFile(url, 'utf8').catch(() => undefined);
-  }
-  if (text === undefined) throw new Error(`no shader named ${name} (shaders/${name}.wgsl)`);
+  if (bundledSources()) return loadShaderSync(name);
+  const fs = await nodeFs();
+  // @vite-ignore: Vite would otherwise bundle every shader a second time, as URLs, for this Node-only path.
+  const url = new URL(/* @vite-ignore */ `../../shaders/${name}.wgsl`, import.meta.url);
+  const raw = await fs.readFile(url, 'utf8').catch(() => undefined);
+  if (raw === undefined) throw new Error(`no shader named ${name} (shaders/${name}.wgsl)`);
+  for (const [, dep] of raw.matchAll(includeLine)) await loadShader(dep as string);
+  const text = withIncludes(raw, (dep) => cache.get(dep) as string);
   cache.set(name, text);
   return text;
 }
 
 /** The text of shaders/<name>.wgsl, synchronously: bundled (Vite) or loaded before by preloadShaders. */
 export function loadShaderSync(name: string): string {
-  const hit = cache.get(name) ?? bundledSources()?.[name];
+  const hit = cache.get(name);
   if (hit !== undefined) return hit;
+  const raw = bundledSources()?.[name];
+  if (raw !== undefined) {
+    const text = withIncludes(raw, loadShaderSync);
+    cache.set(name, text);
+    return text;
+  }
   throw new Error(
     bundledSources()
       ? `no shader named ${name} (shaders/${name}.wgsl)`

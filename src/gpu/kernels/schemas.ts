@@ -21,6 +21,8 @@ import { WhereParams } from './where.ts';
 export const SHADER_PARAMS: Readonly<Record<string, readonly ParamsSchema<Record<string, FieldType>>[]>> = {
   attention: [AttentionParams],
   attention_backward: [AttentionParams],
+  /** Helpers the two attention shaders include: no params of their own. */
+  attention_rows: [],
   binary: [BinaryParams],
   dropout: [DropoutParams],
   embedding: [EmbeddingParams],
