@@ -227,6 +227,7 @@ console.log(JSON.stringify({ counts, keys }));
       const bundled = ui.assets.get(url?.[1] ?? '');
       expect(bundled, worker).toBeDefined();
       expect(bundled).not.toMatch(/(?:^|[;}])\s*import\s*[{*"'`]/m);
+      expect(bundled).toContain('onmessage');
       if (worker === 'text-worker') expect(bundled).toContain('@compute @workgroup_size');
     }
   });
