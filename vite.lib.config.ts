@@ -2,17 +2,19 @@
  * The npm package's builds (`npm run build:lib`, run by `prepack`), both ES modules:
  *  - `dist/` (default mode): for Node and bundlers. One output file per source file (bundlers tree-shake
  *    by file; package.json's `sideEffects` names the files that define elements), dependencies left as
- *    imports so an app's bundle holds one Lit, `.d.ts` beside each `.js`.
+ *    imports so an app's bundle holds one Lit, `.d.ts` beside each `.js`. A worker is its own source's file
+ *    too, which the app's bundler bundles as a worker (`workerModules`).
  *  - `dist/cli/` (`--mode cli`): the `pthlab` command as one file (plus the chunks it imports lazily),
  *    everything but Node's own modules bundled in: Node starts it about 0.1 s sooner than the same code
  *    as the package's 200 files.
  *  - `dist/browser/` (`--mode browser`): for a page without a bundler (an import map, or a CDN URL). One
  *    file per entry point plus shared chunks, dependencies bundled in, minified. A chunk imports its
- *    neighbours by relative URL and Vite writes `new URL('./x', import.meta.url)` assets (workers, data)
- *    beside them, so everything resolves relative to the module, never to the page.
+ *    neighbours by relative URL, a worker is one more entry that imports the same chunks, and Vite writes
+ *    `new URL('./x', import.meta.url)` assets beside them, so everything resolves relative to the module,
+ *    never to the page.
  * Shaders are inlined as strings by src/gpu/shader-source.ts's import.meta.glob in both.
  */
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import ts from 'typescript';
 import { type Plugin, type Rolldown, defineConfig } from 'vite';
 import { browserDir, browserEntries, cliDir, cliEntry, entryPoints } from './scripts/package-entries.ts';
@@ -95,10 +97,44 @@ const noCorpus: Plugin = {
   load: (id) => (id === '\0pthlab-no-corpus' ? "export default '';" : null),
 };
 
+/** `new Worker(new URL('./x.ts', import.meta.url)` in a source file: the worker's module, `./x`. */
+const workerUrl = /new\s+Worker\(\s*new\s+URL\(\s*'(\.\/[^']+)\.ts'\s*,\s*import\.meta\.url\s*\)/g;
+
+/**
+ * A worker is one more entry of the build, not a bundle of its own: Vite's worker plugin would bundle into
+ * each worker a copy of every module it imports (the text trainer's holds the engine, 0.3 MB minified), and
+ * the package already carries those modules. Before Vite's plugin sees it, `new URL('./x.ts', ...)` becomes a
+ * reference to a chunk emitted for `x.ts`, written back as `new URL('./x.js', import.meta.url)`: in dist/ that
+ * is x.ts's own per-file module, which an app's bundler (Vite, webpack 5) bundles as the worker from the
+ * package's modules; in dist/browser/ a chunk of its own that imports the chunks the entry points share.
+ */
+const workerModules = (): Plugin => {
+  const references = new Set<string>();
+  return {
+    name: 'pthlab-worker-modules',
+    enforce: 'pre',
+    apply: 'build',
+    transform: {
+      filter: { id: /\/src\/.*\.ts$/, code: workerUrl },
+      handler(code, id) {
+        return code.replaceAll(workerUrl, (_match, path: string) => {
+          const reference = this.emitFile({ type: 'chunk', id: resolve(dirname(id), `${path}.ts`) });
+          references.add(reference);
+          return `new Worker(new URL(import.meta.ROLLUP_FILE_URL_${reference}, import.meta.url)`;
+        });
+      },
+    },
+    resolveFileUrl: ({ referenceId, relativePath }) =>
+      references.has(referenceId)
+        ? JSON.stringify(relativePath.startsWith('../') ? relativePath : `./${relativePath}`)
+        : null,
+  };
+};
+
 export default defineConfig(({ mode }) => {
   if (mode === 'browser') {
     return {
-      plugins: [noCorpus],
+      plugins: [noCorpus, workerModules()],
       build: {
         target: 'es2022',
         outDir: browserDir,
@@ -116,8 +152,7 @@ export default defineConfig(({ mode }) => {
         // Lib mode keeps whitespace in ES output (for the bundlers that read it); this build is read by pages.
         rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true } },
       },
-      worker: { format: 'es' },
-      base: './', // asset and worker URLs relative to the module that names them, never to the page
+      base: './', // asset URLs relative to the module that names them, never to the page
     };
   }
   if (mode === 'cli') {
@@ -138,7 +173,7 @@ export default defineConfig(({ mode }) => {
   }
   const sources = Object.values(entryPoints);
   return {
-    plugins: [noCorpus, declarations(sources, 'dist')],
+    plugins: [noCorpus, workerModules(), declarations(sources, 'dist')],
     build: {
       target: 'es2022',
       outDir: 'dist',
@@ -154,9 +189,6 @@ export default defineConfig(({ mode }) => {
         },
       },
     },
-    // A worker is one bundle of all it imports (the text trainer's holds the whole engine), read by no one:
-    // minified, as in dist/browser/, so the package carries it at half the size.
-    worker: { format: 'es', rolldownOptions: { output: { minify: true } } },
     base: './',
   };
 });
