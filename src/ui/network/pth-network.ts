@@ -193,8 +193,10 @@ function drawMaps(canvas: HTMLCanvasElement, p: NetworkPicture, maps: Float32Arr
         number,
       ];
       ctx.drawImage(tile, ux, uy, side, side);
+      // One CSS pixel wide, inside the tile (a canvas pixel would halve on a 1x screen, all but vanishing).
       ctx.strokeStyle = '#99a';
-      ctx.strokeRect(ux + 0.5, uy + 0.5, side - 1, side - 1);
+      ctx.lineWidth = mapScale;
+      ctx.strokeRect(ux + mapScale / 2, uy + mapScale / 2, side - mapScale, side - mapScale);
       drawn++;
     }
   });
