@@ -8,6 +8,7 @@
 import { saveTorchZip } from '../checkpoint/index.ts';
 import { type Tensor, fromHost, noGrad, selectBackend } from '../tensor/index.ts';
 import { RunController } from '../train/controller.ts';
+import { nextMacrotask } from '../train/macrotask.ts';
 import { DivergenceError, buildGeneralCheckpoint } from '../train/index.ts';
 import { Sandbox } from '../train/sandbox.ts';
 import { adoptRunState, adoptWeights, encodeRunState, encodeWeights } from '../train/sandbox-state.ts';
@@ -46,20 +47,10 @@ let progressSent = 0;
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-/** A macrotask, so the page's messages (pause, a live change) are read between slices. */
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const nextSlice = () =>
-  new Promise<void>((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(0);
-  });
-
 function makeController(target: Sandbox, g: number): RunController<Sandbox> {
   return new RunController(target, {
     frameBudgetMs: sliceBudgetMs,
-    nextFrame: nextSlice,
+    nextFrame: nextMacrotask,
     metricsEvery: 20,
     metricsMinIntervalMs: 200,
     tasks: [

@@ -4,6 +4,7 @@
  * second on the CPU backend) the page keeps drawing.
  */
 import type { FromTextWorker, ToTextWorker } from './text-protocol.ts';
+import { nextMacrotask } from '../../train/macrotask.ts';
 import { TextHost } from './text-host.ts';
 
 const scope = globalThis as unknown as {
@@ -11,19 +12,9 @@ const scope = globalThis as unknown as {
   postMessage(message: FromTextWorker, transfer?: Transferable[]): void;
 };
 
-/** A macrotask, so the element's messages (pause, a live change) are read between slices. */
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const nextSlice = () =>
-  new Promise<void>((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(0);
-  });
-
 // Training work between two looks at the element's messages: 25 ms (a page's frame need not be met here).
 const host = new TextHost((message, transfer = []) => scope.postMessage(message, transfer), {
-  nextFrame: nextSlice,
+  nextFrame: nextMacrotask,
   frameBudgetMs: 25,
 });
 scope.onmessage = (event) => host.receive(event.data);
