@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, startBrowser, trainTextSteps } from './browser.ts';
 
 describe('the built app, served as plain files', () => {
   let session: BrowserSession;
@@ -54,17 +54,7 @@ describe('the built app, served as plain files', () => {
   it('text mode trains its GPT in the text trainer worker, over the corpus the build copied', async () => {
     const page = await session.open('/index.html?dataset=text&preset=gpt-tiny&seed=1');
     // Ready: the step-0 sample of the fresh model is shown.
-    await page.waitForFunction(() => document.querySelector('pth-text-trainer')?.sampleStep === 0, {
-      timeout: 120_000,
-    });
-    await page.$eval('pth-text-trainer', (t) => t.toggle());
-    await page.waitForFunction(() => (document.querySelector('pth-text-trainer')?.step ?? 0) >= 2, {
-      timeout: 120_000,
-    });
-    await page.$eval('pth-text-trainer', (t) => {
-      t.toggle();
-      return t.pause();
-    });
+    await trainTextSteps(page, 2);
     expect(await page.$eval('pth-text-trainer', (t) => t.message)).toMatch(
       /^\d+ characters, \d+ in the corpus$/,
     );

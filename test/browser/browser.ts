@@ -144,3 +144,23 @@ export async function saveFromMenu(page: Page, item: string): Promise<void> {
   const button = await page.waitForSelector(`aria/${item}[role="menuitem"]`, { visible: true });
   await button?.click();
 }
+
+/**
+ * The page's `<pth-text-trainer>`, from its fresh start (the step-0 sample shown), trained to at least
+ * `steps` in its worker, then paused, the pause landed.
+ */
+export async function trainTextSteps(page: Page, steps: number): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('pth-text-trainer')?.sampleStep === 0, {
+    timeout: 120_000,
+  });
+  await page.$eval('pth-text-trainer', (t) => t.toggle());
+  await page.waitForFunction(
+    (n: number) => (document.querySelector('pth-text-trainer')?.step ?? 0) >= n,
+    { timeout: 120_000 },
+    steps,
+  );
+  await page.$eval('pth-text-trainer', (t) => {
+    t.toggle();
+    return t.pause();
+  });
+}

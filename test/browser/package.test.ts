@@ -20,7 +20,7 @@ import { browserSizes, gzipBudgets } from '../../bench/package/sizes.ts';
 import { entryPoints } from '../../scripts/package-entries.ts';
 import { repoRoot } from '../torch/fixtures.ts';
 import { runTorch, scratchDir } from '../torch/harness.ts';
-import { type BrowserSession, startBrowser } from './browser.ts';
+import { type BrowserSession, startBrowser, trainTextSteps } from './browser.ts';
 
 const run = promisify(execFile);
 const specifier = (entry: string) => (entry === '.' ? 'pthlab' : `pthlab/${entry.slice(2)}`);
@@ -299,17 +299,7 @@ console.log(JSON.stringify({ counts, keys }));
       el.setAttribute('corpus', 'corpus.txt');
       document.body.append(el);
     });
-    await page.waitForFunction(() => document.querySelector('pth-text-trainer')?.sampleStep === 0, {
-      timeout: 120_000,
-    });
-    await page.$eval('pth-text-trainer', (t) => t.toggle());
-    await page.waitForFunction(() => (document.querySelector('pth-text-trainer')?.step ?? 0) >= 2, {
-      timeout: 120_000,
-    });
-    await page.$eval('pth-text-trainer', (t) => {
-      t.toggle();
-      return t.pause();
-    });
+    await trainTextSteps(page, 2);
 
     const outside = requested.filter(
       (path) =>
